@@ -1,0 +1,413 @@
+// Builds every example plugin in examples/ into public/examples/<name>.wasm and writes index.json.
+//
+// AssemblyScript examples (examples/<name>/index.ts) compile in-process with the asc API, WAT
+// examples (examples/<name>/<name>.wat) with wabt. node_modules/.cache/examples-build.json lets a rebuild
+// skip examples whose sources, meta.json, shared helpers, compilers and this script are unchanged.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const examplesDir = path.join(root, 'examples');
+const sharedDir = path.join(examplesDir, '_shared');
+const outDir = path.join(root, 'public', 'examples');
+const cachePath = path.join(root, 'node_modules', '.cache', 'examples-build.json');
+const indexPath = path.join(outDir, 'index.json');
+
+// The abort entry and `--use abort=` stop AssemblyScript importing `env.abort`: Extism hosts do not
+// provide it, so the module would fail to link.
+const ABORT_ENTRY = 'examples/_shared/abort.ts';
+const ASC_FLAGS = [
+	'--optimizeLevel',
+	'3',
+	'--shrinkLevel',
+	'1',
+	'--runtime',
+	'incremental',
+	'--use',
+	'abort=examples/_shared/abort/pluginAbort',
+	'--noColors'
+];
+
+/**
+ * @typedef {{
+ * 	title: string;
+ * 	description: string;
+ * 	export: string;
+ * 	input: string;
+ * 	tags: string[];
+ * 	order: number;
+ * 	config?: Record<string, string>;
+ * 	allowedHosts?: string[];
+ * }} Meta
+ * @typedef {{ name: string; dir: string; kind: 'as' | 'wat'; source: string; meta: Meta }} Example
+ * @typedef {{ hash: string; sha256: string; size: number }} CacheEntry
+ */
+
+class BuildError extends Error {}
+
+/** @param {Uint8Array | string} data */
+function sha256(data) {
+	return createHash('sha256').update(data).digest('hex');
+}
+
+/** @param {string} file */
+function relative(file) {
+	return path.relative(root, file).split(path.sep).join('/');
+}
+
+/** @param {number} bytes */
+function formatSize(bytes) {
+	return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/**
+ * @param {string} name
+ * @returns {Promise<string>}
+ */
+async function packageVersion(name) {
+	const require = createRequire(import.meta.url);
+	for (const dir of require.resolve.paths(name) ?? []) {
+		const file = path.join(dir, name, 'package.json');
+		if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')).version;
+	}
+	throw new BuildError(`cannot find the ${name} package; run npm install`);
+}
+
+/**
+ * Files directly inside `dir`, sorted, as [path relative to the repository, sha256] pairs.
+ * @param {string} dir
+ */
+async function fingerprintDir(dir) {
+	const names = (await readdir(dir, { withFileTypes: true }))
+		.filter((entry) => entry.isFile())
+		.map((entry) => entry.name)
+		.sort();
+	return Promise.all(
+		names.map(async (name) => {
+			const file = path.join(dir, name);
+			return [relative(file), sha256(await readFile(file))];
+		})
+	);
+}
+
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {Meta}
+ */
+function validateMeta(name, value) {
+	const fail = (/** @type {string} */ problem) => {
+		throw new BuildError(`examples/${name}/meta.json: ${problem}`);
+	};
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		fail('must be an object');
+	const meta = /** @type {Record<string, unknown>} */ (value);
+	for (const key of ['title', 'description', 'export', 'input']) {
+		if (typeof meta[key] !== 'string') fail(`"${key}" must be a string`);
+	}
+	if (/[\r\n]/.test(/** @type {string} */ (meta.description)))
+		fail('"description" must be one line');
+	if (!Array.isArray(meta.tags) || !meta.tags.every((tag) => typeof tag === 'string')) {
+		fail('"tags" must be an array of strings');
+	}
+	if (typeof meta.order !== 'number' || !Number.isFinite(meta.order))
+		fail('"order" must be a number');
+	if (meta.config !== undefined) {
+		const config = meta.config;
+		if (
+			typeof config !== 'object' ||
+			config === null ||
+			Array.isArray(config) ||
+			!Object.values(config).every((v) => typeof v === 'string')
+		) {
+			fail('"config" must map strings to strings');
+		}
+	}
+	if (
+		meta.allowedHosts !== undefined &&
+		(!Array.isArray(meta.allowedHosts) || !meta.allowedHosts.every((h) => typeof h === 'string'))
+	) {
+		fail('"allowedHosts" must be an array of strings');
+	}
+	return /** @type {Meta} */ (value);
+}
+
+/**
+ * @param {string} name
+ * @returns {Promise<Example>}
+ */
+async function loadExample(name) {
+	const dir = path.join(examplesDir, name);
+	if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+		throw new BuildError(`examples/${name}: folder names must be lowercase kebab-case`);
+	}
+	const metaFile = path.join(dir, 'meta.json');
+	if (!existsSync(metaFile)) throw new BuildError(`examples/${name}: missing meta.json`);
+	let parsed;
+	try {
+		parsed = JSON.parse(await readFile(metaFile, 'utf8'));
+	} catch (err) {
+		throw new BuildError(`examples/${name}/meta.json: ${/** @type {Error} */ (err).message}`);
+	}
+	const meta = validateMeta(name, parsed);
+	const asSource = path.join(dir, 'index.ts');
+	const watSource = path.join(dir, `${name}.wat`);
+	if (existsSync(asSource)) return { name, dir, kind: 'as', source: asSource, meta };
+	if (existsSync(watSource)) return { name, dir, kind: 'wat', source: watSource, meta };
+	throw new BuildError(`examples/${name}: expected index.ts (AssemblyScript) or ${name}.wat`);
+}
+
+/** Example folders (those not starting with `_` or `.`), in display order. */
+async function listExamples() {
+	const names = (await readdir(examplesDir, { withFileTypes: true }))
+		.filter((entry) => entry.isDirectory() && !/^[._]/.test(entry.name))
+		.map((entry) => entry.name);
+	const examples = await Promise.all(names.map(loadExample));
+	return examples.sort((a, b) => a.meta.order - b.meta.order || a.name.localeCompare(b.name));
+}
+
+/** @type {Promise<typeof import('assemblyscript/asc')> | undefined} */
+let ascLoading;
+
+/**
+ * @param {Example} example
+ * @returns {Promise<Uint8Array>}
+ */
+async function compileAssemblyScript(example) {
+	// Loaded on first use: importing the compiler takes about a second, too long for a no-op build.
+	ascLoading ??= import('assemblyscript/asc');
+	const asc = await ascLoading;
+	const stderr = asc.createMemoryStream();
+	const stdout = asc.createMemoryStream();
+	/** @type {Uint8Array | undefined} */
+	let binary;
+	const { error } = await asc.main(
+		[
+			relative(example.source),
+			ABORT_ENTRY,
+			'--outFile',
+			'plugin.wasm',
+			...ASC_FLAGS,
+			'--baseDir',
+			root
+		],
+		{
+			stdout,
+			stderr,
+			writeFile(filename, contents) {
+				if (filename.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
+			}
+		}
+	);
+	if (error || !binary) {
+		const log = stderr.toString().trim();
+		throw new BuildError(
+			`examples/${example.name}: AssemblyScript compilation failed: ${error?.message ?? 'no output'}` +
+				(log ? `\n${log}` : '')
+		);
+	}
+	return binary;
+}
+
+/** @type {ReturnType<typeof import('wabt')> | undefined} */
+let wabtLoading;
+
+/**
+ * @param {Example} example
+ * @returns {Promise<Uint8Array>}
+ */
+async function compileWat(example) {
+	wabtLoading ??= import('wabt').then((wabt) => wabt.default());
+	const wabt = await wabtLoading;
+	const text = await readFile(example.source, 'utf8');
+	/** @type {ReturnType<typeof wabt.parseWat> | undefined} */
+	let module;
+	try {
+		module = wabt.parseWat(relative(example.source), text, {});
+		module.validate();
+		return module.toBinary({}).buffer;
+	} catch (err) {
+		throw new BuildError(
+			`examples/${example.name}: WAT compilation failed: ${/** @type {Error} */ (err).message}`
+		);
+	} finally {
+		module?.destroy();
+	}
+}
+
+/**
+ * The checks every example must pass, whatever built it.
+ * @param {Example} example
+ * @param {Uint8Array} binary
+ */
+async function checkModule(example, binary) {
+	let module;
+	try {
+		module = await WebAssembly.compile(new Uint8Array(binary));
+	} catch (err) {
+		throw new BuildError(
+			`examples/${example.name}: invalid WebAssembly: ${/** @type {Error} */ (err).message}`
+		);
+	}
+	const envImports = WebAssembly.Module.imports(module).filter((imp) => imp.module === 'env');
+	if (envImports.length > 0) {
+		const names = envImports.map((imp) => `env.${imp.name}`).join(', ');
+		throw new BuildError(
+			`examples/${example.name}: imports ${names}, which Extism hosts do not provide`
+		);
+	}
+	const exported = WebAssembly.Module.exports(module).some(
+		(exp) => exp.kind === 'function' && exp.name === example.meta.export
+	);
+	if (!exported) {
+		throw new BuildError(
+			`examples/${example.name}: meta.json's export "${example.meta.export}" is not a function export`
+		);
+	}
+}
+
+/**
+ * Writes `data` unless the file already holds exactly that, so file watchers see no idle changes.
+ * @param {string} file
+ * @param {string | Uint8Array} data
+ */
+async function writeIfChanged(file, data) {
+	const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+	if (existsSync(file) && Buffer.compare(await readFile(file), bytes) === 0) return;
+	const temp = `${file}.${process.pid}.tmp`;
+	await writeFile(temp, bytes);
+	await rename(temp, file);
+}
+
+/** @returns {Promise<Record<string, CacheEntry>>} */
+async function readCache() {
+	try {
+		const cache = JSON.parse(await readFile(cachePath, 'utf8'));
+		return cache && typeof cache.examples === 'object' ? cache.examples : {};
+	} catch {
+		return {};
+	}
+}
+
+async function main() {
+	const started = performance.now();
+	await mkdir(outDir, { recursive: true });
+	await mkdir(path.dirname(cachePath), { recursive: true });
+	const [examples, previous, shared, script, ascVersion, pdkVersion, wabtVersion] =
+		await Promise.all([
+			listExamples(),
+			readCache(),
+			fingerprintDir(sharedDir),
+			readFile(fileURLToPath(import.meta.url)),
+			packageVersion('assemblyscript'),
+			packageVersion('@extism/as-pdk'),
+			packageVersion('wabt')
+		]);
+	const toolchain = {
+		assemblyscript: ascVersion,
+		'@extism/as-pdk': pdkVersion,
+		wabt: wabtVersion,
+		script: sha256(script),
+		flags: ASC_FLAGS
+	};
+
+	/** @type {Record<string, CacheEntry>} */
+	const cache = {};
+	/** @type {string[]} */
+	const failures = [];
+	/** @type {Array<{ order: number; entry: Record<string, unknown> }>} */
+	const index = [];
+	let built = 0;
+	const width = Math.max(...examples.map((example) => example.name.length));
+
+	for (const example of examples) {
+		const t0 = performance.now();
+		const wasmFile = path.join(outDir, `${example.name}.wasm`);
+		const hash = sha256(
+			JSON.stringify({ toolchain, shared, files: await fingerprintDir(example.dir) })
+		);
+		const cached = previous[example.name];
+		/** @type {Uint8Array | undefined} */
+		let binary;
+		let action = 'cached';
+		try {
+			if (cached?.hash === hash && existsSync(wasmFile)) {
+				binary = new Uint8Array(await readFile(wasmFile));
+				// Rebuild a .wasm that was changed or damaged after it was built.
+				if (sha256(binary) !== cached.sha256) binary = undefined;
+			}
+			if (!binary) {
+				binary =
+					example.kind === 'as' ? await compileAssemblyScript(example) : await compileWat(example);
+				await checkModule(example, binary);
+				await writeIfChanged(wasmFile, binary);
+				action = 'built';
+				built++;
+			}
+		} catch (err) {
+			if (!(err instanceof BuildError)) throw err;
+			console.error(`  FAILED ${example.name}\n${err.message}`);
+			failures.push(example.name);
+			continue;
+		}
+		const digest = sha256(binary);
+		cache[example.name] = { hash, sha256: digest, size: binary.byteLength };
+		const {
+			title,
+			description,
+			export: exportName,
+			input,
+			tags,
+			config,
+			allowedHosts
+		} = example.meta;
+		const entry = {
+			name: example.name,
+			title,
+			description,
+			export: exportName,
+			input,
+			tags,
+			...(config ? { config } : {}),
+			...(allowedHosts ? { allowedHosts } : {}),
+			file: `${example.name}.wasm`,
+			size: binary.byteLength,
+			sha256: digest
+		};
+		index.push({ order: example.meta.order, entry });
+		const ms = Math.round(performance.now() - t0);
+		const size = formatSize(binary.byteLength).padStart(9);
+		console.log(`  ${action.padEnd(6)} ${example.name.padEnd(width)}  ${size}  ${ms} ms`);
+	}
+
+	// Remove outputs of examples that no longer exist.
+	const names = new Set(examples.map((example) => example.name));
+	for (const name of Object.keys(previous)) {
+		if (!names.has(name)) await rm(path.join(outDir, `${name}.wasm`), { force: true });
+	}
+
+	await writeIfChanged(cachePath, `${JSON.stringify({ examples: cache }, null, '\t')}\n`);
+	const elapsed = Math.round(performance.now() - started);
+	if (failures.length > 0) {
+		console.error(
+			`examples: ${failures.length} failed (${failures.join(', ')}); index.json not written`
+		);
+		process.exitCode = 1;
+		return;
+	}
+
+	index.sort((a, b) => a.order - b.order);
+	const entries = index.map(({ entry }) => entry);
+	await writeIfChanged(indexPath, `${JSON.stringify(entries, null, '\t')}\n`);
+	const counts = `${built} built, ${examples.length - built} cached`;
+	console.log(`examples: ${examples.length} (${counts}) in ${elapsed} ms -> ${relative(outDir)}`);
+}
+
+main().catch((err) => {
+	console.error(err instanceof BuildError ? `build-examples: ${err.message}` : err);
+	process.exitCode = 1;
+});

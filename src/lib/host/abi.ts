@@ -1,0 +1,127 @@
+import { EXTISM_ENV, EXTISM_USER, WASI_P1, type FuncSig, type ImportInfo } from '../wasm/types';
+
+/** Who satisfies an import: the playground's own host functions, the Extism kernel, WASI, or nobody. */
+export type ImportProvider = 'playground' | 'extism' | 'wasi' | 'missing';
+
+/** One host function the playground provides, as documented in the UI and README. */
+export interface HostFunctionDoc {
+	name: string;
+	signature: FuncSig;
+	/** How to call it, in one or two sentences. */
+	doc: string;
+}
+
+const i64 = 'i64' as const;
+
+/** The playground's user host functions, all in `extism:host/user`, all taking Extism memory offsets. */
+export const PLAYGROUND_FUNCTIONS: readonly HostFunctionDoc[] = [
+	{
+		name: 'kv_read',
+		signature: { params: [i64], results: [i64] },
+		doc: 'Takes the offset of a block holding the key (UTF-8) and returns the offset of a block holding the value bytes. A missing key returns an empty block (length 0), never 0.'
+	},
+	{
+		name: 'kv_write',
+		signature: { params: [i64, i64], results: [] },
+		doc: "Takes the offsets of a key block and a value block. The write is durable as soon as the call returns, even if the plugin traps or is stopped later. Keys live in the plugin's namespace."
+	},
+	{
+		name: 'log',
+		signature: { params: [i64], results: [] },
+		doc: 'Takes the offset of a UTF-8 message and adds it to the trace at level info.'
+	}
+];
+
+/** The kernel functions the Extism JS SDK links into every plugin. */
+export const EXTISM_KERNEL: readonly string[] = [
+	'alloc',
+	'free',
+	'load_u8',
+	'load_u64',
+	'store_u8',
+	'store_u64',
+	'input_offset',
+	'input_length',
+	'input_load_u8',
+	'input_load_u64',
+	'output_set',
+	'error_set',
+	'error_get',
+	'config_get',
+	'var_get',
+	'var_set',
+	'http_request',
+	'http_status_code',
+	'http_headers',
+	'length',
+	'length_unsafe',
+	'log_warn',
+	'log_info',
+	'log_debug',
+	'log_error',
+	'log_trace',
+	'get_log_level'
+];
+
+const PLAYGROUND_NAMES = new Set(PLAYGROUND_FUNCTIONS.map((f) => f.name));
+const KERNEL_NAMES = new Set(EXTISM_KERNEL);
+
+/** Options that change which imports can be satisfied. */
+export interface LinkOptions {
+	wasi: boolean;
+	/** `module/name` keys of imports the user has mocked. */
+	mocked?: ReadonlySet<string>;
+}
+
+/** `module/name`, the key used for mocks and lookups. */
+export function importKey(imp: Pick<ImportInfo, 'module' | 'name'>): string {
+	return `${imp.module}/${imp.name}`;
+}
+
+/** Says who provides one import under the given options. */
+export function providerOf(imp: ImportInfo, opts: LinkOptions): ImportProvider {
+	if (imp.kind !== 'function') return 'missing';
+	if (opts.mocked?.has(importKey(imp))) return 'playground';
+	if (imp.module === EXTISM_USER && PLAYGROUND_NAMES.has(imp.name)) return 'playground';
+	if (imp.module === EXTISM_ENV && KERNEL_NAMES.has(imp.name)) return 'extism';
+	if (imp.module === WASI_P1 && opts.wasi) return 'wasi';
+	return 'missing';
+}
+
+/** Every import nobody will provide, in module order. */
+export function missingImports(imports: readonly ImportInfo[], opts: LinkOptions): ImportInfo[] {
+	return imports.filter((imp) => providerOf(imp, opts) === 'missing');
+}
+
+/** Imports grouped by module name, keeping first-seen order. */
+export function groupImports(imports: readonly ImportInfo[]): Map<string, ImportInfo[]> {
+	const groups = new Map<string, ImportInfo[]>();
+	for (const imp of imports) {
+		const list = groups.get(imp.module) ?? [];
+		list.push(imp);
+		groups.set(imp.module, list);
+	}
+	return groups;
+}
+
+/** The user-facing explanation for a set of missing imports: what is missing and what to do. */
+export function describeMissing(
+	missing: readonly ImportInfo[],
+	wasiOff: boolean
+): { message: string; hint: string } {
+	const names = missing.map((m) =>
+		m.kind === 'function' ? `"${m.module}" "${m.name}"` : `${m.kind} "${m.module}" "${m.name}"`
+	);
+	const message =
+		missing.length === 1
+			? `Import ${names[0]} is not provided.`
+			: `${missing.length} imports are not provided: ${names.join(', ')}.`;
+	const needsWasi = missing.some((m) => m.module === WASI_P1);
+	const hint =
+		needsWasi && wasiOff
+			? 'The module imports WASI: turn WASI on in Host settings.'
+			: missing.some((m) => m.kind !== 'function')
+				? 'The playground only provides functions; rebuild the plugin without importing memories, tables or globals.'
+				: 'The playground provides kv_read, kv_write and log in "extism:host/user" (see About the host ABI): rebuild the plugin against those, or load one that does not need this import.';
+	return { message, hint };
+}

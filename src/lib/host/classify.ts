@@ -1,0 +1,103 @@
+import { fail, type PlaygroundError } from '../errors';
+import { formatBytes } from '../bytes/encoding';
+import { PAGE_SIZE } from '../wasm/types';
+
+/** A failure raised inside a host function, recorded by the host before the error unwinds the plugin. */
+export interface HostFailure {
+	kind: 'host' | 'limit';
+	ns: string;
+	name: string;
+	message: string;
+}
+
+/** What the host knew when a call threw. */
+export interface ThrowContext {
+	exportName: string;
+	/** The first failure a host function raised during the call, if any. */
+	hostFailure: HostFailure | null;
+	/** Linear memory after the call and its cap, in pages. */
+	memoryPages: number | null;
+	maxPages: number | null;
+}
+
+/** The shape of a thrown value that matters here: JS errors keep only name and message across realms. */
+export interface ThrownLike {
+	name: string;
+	message: string;
+}
+
+const PLUGIN_ERROR_PREFIX = 'Plugin-originated error: ';
+
+/** Reads `name`/`message` from anything thrown. */
+export function thrownLike(err: unknown): ThrownLike {
+	if (err instanceof Error) return { name: err.name, message: err.message };
+	return { name: 'Error', message: String(err) };
+}
+
+/** Turns an error thrown by a plugin call into a typed, actionable `PlaygroundError`. */
+export function classifyCallError(err: ThrownLike, ctx: ThrowContext): PlaygroundError {
+	const where = `Export "${ctx.exportName}"`;
+	if (ctx.hostFailure) {
+		const f = ctx.hostFailure;
+		return fail(
+			f.kind,
+			`${where} failed in host function ${f.ns}::${f.name}: ${f.message}`,
+			f.kind === 'limit'
+				? 'Raise the limit in Host settings, or make the plugin use less.'
+				: 'The host function refused the request: read its message above and fix the request or the Host settings.'
+		).error;
+	}
+	if (err.message.startsWith(PLUGIN_ERROR_PREFIX)) {
+		return fail(
+			'plugin',
+			err.message.slice(PLUGIN_ERROR_PREFIX.length),
+			`${where} reported this error itself (error_set) and returned non-zero. Check the input it was given.`
+		).error;
+	}
+	if (err.name === 'RangeError' && /call stack/i.test(err.message)) {
+		return fail(
+			'limit',
+			`${where} exhausted the call stack (${err.message}).`,
+			'Look for unbounded recursion in the plugin.'
+		).error;
+	}
+	if (err.name === 'RuntimeError') {
+		if (nearCap(ctx.memoryPages, ctx.maxPages)) {
+			return fail(
+				'limit',
+				`${where} trapped (${err.message}) with its memory at ${describePages(ctx.memoryPages)} of a ${describePages(ctx.maxPages)} cap: an allocation was most likely refused.`,
+				'Raise "Max memory" in Host settings if the plugin really needs more, or find what keeps growing.'
+			).error;
+		}
+		return fail(
+			'trap',
+			`${where} trapped: ${err.message}.`,
+			'A trap is a bug or a panic/abort in the plugin. The log lines just before it in the Trace usually say why.'
+		).error;
+	}
+	if (err.name === 'CompileError' || err.name === 'LinkError') {
+		return fail('link', `${where}: ${err.message}`, 'Reload the plugin; check its imports.').error;
+	}
+	return fail(
+		'host',
+		`${where} failed: ${err.message}`,
+		'This came from the runtime, not the plugin. Try again; if it persists, reload the plugin.'
+	).error;
+}
+
+/** The error for a call that returned non-zero without calling `error_set`. */
+export function exitError(exportName: string, code: number): PlaygroundError {
+	return fail(
+		'exit',
+		`Export "${exportName}" returned ${code} without an error message.`,
+		'Extism treats a non-zero return as failure, but the plugin gave no reason (the JS SDK does not throw for this). Call error_set before returning non-zero, or return 0 on success.'
+	).error;
+}
+
+function nearCap(pages: number | null, cap: number | null): boolean {
+	return pages !== null && cap !== null && pages >= cap * 0.75;
+}
+
+function describePages(pages: number | null): string {
+	return pages === null ? 'unknown' : `${pages} pages (${formatBytes(pages * PAGE_SIZE)})`;
+}

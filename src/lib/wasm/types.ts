@@ -1,0 +1,61 @@
+/** A WebAssembly value type as it appears in a signature. */
+export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref' | 'unknown';
+
+/** A function signature. */
+export interface FuncSig {
+	params: ValType[];
+	results: ValType[];
+}
+
+/** The kinds of things a module can import or export. */
+export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
+
+/** One export, with its signature when it is a function. */
+export interface ExportInfo {
+	name: string;
+	kind: ExternKind;
+	signature?: FuncSig;
+}
+
+/** One import, with its signature when it is a function. */
+export interface ImportInfo {
+	module: string;
+	name: string;
+	kind: ExternKind;
+	signature?: FuncSig;
+}
+
+/** A linear memory's limits, in 64 KiB pages. */
+export interface MemoryInfo {
+	minPages: number;
+	maxPages: number | null;
+	imported: boolean;
+	shared: boolean;
+	memory64: boolean;
+}
+
+/** What kind of plugin a module is: an Extism PDK plugin imports `extism:host/env`; anything else is raw. */
+export type ModuleFlavor = 'extism' | 'raw';
+
+/** Everything the playground learns from a module's bytes before instantiating it. */
+export interface ModuleInfo {
+	/** Size of the module in bytes. */
+	size: number;
+	flavor: ModuleFlavor;
+	/** True when it imports anything from `wasi_snapshot_preview1`. */
+	needsWasi: boolean;
+	exports: ExportInfo[];
+	imports: ImportInfo[];
+	memories: MemoryInfo[];
+	/** Names of custom sections (`name`, `producers`, ...), in order. */
+	customSections: string[];
+}
+
+/** Import namespace of Extism's kernel functions. */
+export const EXTISM_ENV = 'extism:host/env';
+/** Import namespace of user host functions. */
+export const EXTISM_USER = 'extism:host/user';
+/** Import namespace of WASI preview 1. */
+export const WASI_P1 = 'wasi_snapshot_preview1';
+/** Bytes in a wasm page. */
+export const PAGE_SIZE = 65536;

@@ -1,0 +1,75 @@
+import type { HostSettings } from '../host/settings';
+
+/** Where a plugin came from; enough to load it again. */
+export type PluginSource =
+	| { kind: 'example'; name: string }
+	| { kind: 'url'; url: string }
+	| { kind: 'file'; name: string }
+	| { kind: 'manifest'; name: string; manifest: unknown };
+
+/** How the input editor interprets its text. */
+export type InputMode = 'text' | 'json' | 'hex';
+
+/** One loaded plugin as the workspace remembers it: plain data, JSON-able. */
+export interface PluginState {
+	id: string;
+	name: string;
+	source: PluginSource;
+	/** sha256 of the module bytes, once known. */
+	sha256: string | null;
+	settings: HostSettings;
+	exportName: string;
+	input: string;
+	inputMode: InputMode;
+}
+
+/** The whole workspace: what a reload restores and what a share link will carry. */
+export interface WorkspaceState {
+	v: 1;
+	plugins: PluginState[];
+	activeId: string | null;
+}
+
+/** One built-in example, as listed in `examples/index.json`. */
+export interface ExampleMeta {
+	name: string;
+	title: string;
+	description: string;
+	export: string;
+	input: string;
+	tags: string[];
+	config?: Record<string, string>;
+	allowedHosts?: string[];
+	file: string;
+	size: number;
+	sha256: string;
+}
+
+/** The default KV namespace for a plugin: derived from where it came from, so reloading it finds its data. */
+export function defaultNamespace(source: PluginSource): string {
+	switch (source.kind) {
+		case 'example':
+			return `example:${source.name}`;
+		case 'url':
+			return `url:${source.url}`;
+		case 'file':
+			return `file:${source.name}`;
+		case 'manifest':
+			return `manifest:${source.name}`;
+	}
+}
+
+/** A short display name for a plugin source. */
+export function sourceName(source: PluginSource): string {
+	switch (source.kind) {
+		case 'example':
+			return source.name;
+		case 'url': {
+			const path = source.url.split(/[?#]/)[0];
+			return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)) || source.url;
+		}
+		case 'file':
+		case 'manifest':
+			return source.name;
+	}
+}

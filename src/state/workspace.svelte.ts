@@ -1,0 +1,284 @@
+/**
+ * The workspace: the loaded plugins (each a `PluginSession`), which one is active, the examples catalogue,
+ * download progress, and autosave. Its state is one serialisable object (`snapshot()`), which a share link
+ * can carry later.
+ */
+import { fail, type PlaygroundError } from '../lib/errors';
+import { sha256Hex } from '../lib/bytes/hash';
+import { defaultSettings } from '../lib/host/settings';
+import { parseManifest, verifyHash, type ParsedManifest } from '../lib/manifest/manifest';
+import { download, type Progress } from '../lib/net/download';
+import {
+	defaultNamespace,
+	sourceName,
+	type ExampleMeta,
+	type PluginSource,
+	type PluginState,
+	type WorkspaceState
+} from '../lib/workspace/types';
+import { PluginSession } from './plugin-session.svelte';
+import { Storage } from './storage';
+
+const WORKSPACE_KEY = 'current';
+
+export class Workspace {
+	/** The built-in examples, from `examples/index.json`. */
+	examples = $state.raw<ExampleMeta[]>([]);
+	/** Loaded plugins, in the order they were opened. */
+	sessions = $state.raw<PluginSession[]>([]);
+	/** The plugin shown in the main view. */
+	activeId = $state<string | null>(null);
+	/** Progress of a URL download in flight. */
+	progress = $state.raw<(Progress & { url: string }) | null>(null);
+	/** The last failure to obtain a plugin's bytes (download, manifest, hash). */
+	error = $state.raw<PlaygroundError | null>(null);
+
+	/** True once the last visit's workspace was restored; autosave waits for it so it cannot overwrite it. */
+	restored = $state(false);
+
+	/** The storage all sessions share. */
+	readonly storage: Storage;
+	#nextId = 1;
+
+	constructor(storage = new Storage()) {
+		this.storage = storage;
+	}
+
+	/** The active session, if any. */
+	get active(): PluginSession | null {
+		return this.sessions.find((s) => s.id === this.activeId) ?? null;
+	}
+
+	/** The workspace as plain data. */
+	snapshot(): WorkspaceState {
+		return { v: 1, plugins: this.sessions.map((s) => s.snapshot()), activeId: this.activeId };
+	}
+
+	/** Fetches the examples catalogue that the build wrote next to the app. */
+	async loadCatalogue(): Promise<void> {
+		const got = await download('examples/index.json');
+		if (!got.ok) {
+			this.error = got.error;
+			return;
+		}
+		try {
+			this.examples = JSON.parse(new TextDecoder().decode(got.bytes)) as ExampleMeta[];
+		} catch {
+			this.error = fail(
+				'load',
+				'The examples catalogue is not valid JSON.',
+				'Rebuild the app (npm run build).'
+			).error;
+		}
+	}
+
+	/** Loads a built-in example by name. */
+	async loadExample(name: string): Promise<PluginSession | null> {
+		const meta = this.examples.find((e) => e.name === name);
+		if (!meta) {
+			this.error = fail(
+				'load',
+				`There is no example called "${name}".`,
+				'Pick one from the list.'
+			).error;
+			return null;
+		}
+		const got = await this.#download(`examples/${meta.file}`);
+		if (!got) return null;
+		const source: PluginSource = { kind: 'example', name };
+		const state = this.#newState(source, meta.title);
+		state.exportName = meta.export;
+		state.input = meta.input;
+		state.settings.config = { ...(meta.config ?? {}) };
+		state.settings.allowedHosts = [...(meta.allowedHosts ?? [])];
+		return this.#open(state, got);
+	}
+
+	/** Loads a plugin from a file the user picked or dropped. A `.json` file is read as a manifest. */
+	async loadFile(file: File): Promise<PluginSession | null> {
+		const bytes = new Uint8Array(await file.arrayBuffer());
+		if (file.name.endsWith('.json'))
+			return this.loadManifest(new TextDecoder().decode(bytes), file.name);
+		return this.#open(this.#newState({ kind: 'file', name: file.name }), bytes);
+	}
+
+	/** Loads a plugin from a URL, showing progress. A JSON answer is read as a manifest. */
+	async loadUrl(url: string): Promise<PluginSession | null> {
+		let absolute: string;
+		try {
+			absolute = new URL(url, document.baseURI).href;
+		} catch {
+			this.error = fail(
+				'load',
+				`"${url}" is not a URL.`,
+				'Enter an address like https://example.com/plugin.wasm.'
+			).error;
+			return null;
+		}
+		const got = await this.#download(absolute, true);
+		if (!got) return null;
+		if (got[0] === 0x7b /* '{' */) {
+			return this.loadManifest(
+				new TextDecoder().decode(got),
+				sourceName({ kind: 'url', url: absolute })
+			);
+		}
+		return this.#open(this.#newState({ kind: 'url', url: absolute }), got);
+	}
+
+	/** Loads an Extism manifest (JSON text or object): fetches or decodes its module, checks its hash. */
+	async loadManifest(
+		input: string | object,
+		name = 'manifest.json'
+	): Promise<PluginSession | null> {
+		const parsed = parseManifest(input);
+		if (!parsed.ok) {
+			this.error = parsed.error;
+			return null;
+		}
+		const m = parsed.manifest;
+		if (m.wasm.length !== 1) {
+			this.error = fail(
+				'load',
+				`This manifest lists ${m.wasm.length} modules; the playground runs one module per plugin.`,
+				'Load each module on its own, or keep just the main one in the manifest.'
+			).error;
+			return null;
+		}
+		const item = m.wasm[0];
+		const bytes = item.kind === 'data' ? item.data : await this.#download(item.url, true);
+		if (!bytes) return null;
+		const checked = await verifyHash(item, 0, bytes);
+		if (!checked.ok) {
+			this.error = checked.error;
+			return null;
+		}
+		const state = this.#newState(
+			{ kind: 'manifest', name, manifest: manifestForState(input) },
+			name
+		);
+		applyManifest(state, m);
+		return this.#open(state, bytes);
+	}
+
+	/** Makes a session the active one. */
+	select(id: string): void {
+		this.activeId = id;
+		void this.save();
+	}
+
+	/** Closes a session and its worker. */
+	close(id: string): void {
+		const session = this.sessions.find((s) => s.id === id);
+		session?.dispose();
+		this.sessions = this.sessions.filter((s) => s.id !== id);
+		if (this.activeId === id) this.activeId = this.sessions.at(-1)?.id ?? null;
+		void this.save();
+	}
+
+	/** Saves the workspace for the next visit (not before the last one was restored). */
+	async save(): Promise<void> {
+		if (!this.restored) return;
+		const saved = await this.storage.workspaceSet(WORKSPACE_KEY, this.snapshot());
+		if (!saved.ok) this.error = saved.error;
+	}
+
+	/** Reopens the plugins of the last visit. Returns false when there was nothing to restore. */
+	async restore(): Promise<boolean> {
+		try {
+			const got = await this.storage.workspaceGet<WorkspaceState>(WORKSPACE_KEY);
+			if (!got.ok) {
+				this.error = got.error;
+				return false;
+			}
+			const state = got.value;
+			if (!state || state.v !== 1 || state.plugins.length === 0) return false;
+			for (const plugin of state.plugins) {
+				const bytes = await this.#bytesFor(plugin);
+				if (bytes) await this.#open(plugin, bytes, false);
+			}
+			if (state.activeId && this.sessions.some((s) => s.id === state.activeId)) {
+				this.activeId = state.activeId;
+			}
+			return this.sessions.length > 0;
+		} finally {
+			this.restored = true;
+		}
+	}
+
+	async #bytesFor(plugin: PluginState): Promise<Uint8Array | null> {
+		if (plugin.sha256) {
+			const kept = await this.storage.blobGet(plugin.sha256);
+			if (kept.ok && kept.bytes) return kept.bytes;
+		}
+		if (plugin.source.kind === 'example') {
+			const meta = this.examples.find((e) => e.name === (plugin.source as { name: string }).name);
+			return meta ? this.#download(`examples/${meta.file}`) : null;
+		}
+		if (plugin.source.kind === 'url') return this.#download(plugin.source.url, true);
+		return null;
+	}
+
+	#newState(source: PluginSource, name = sourceName(source)): PluginState {
+		const id = `p${Date.now().toString(36)}${(this.#nextId++).toString(36)}`;
+		return {
+			id,
+			name,
+			source,
+			sha256: null,
+			settings: defaultSettings(defaultNamespace(source)),
+			exportName: '',
+			input: '',
+			inputMode: 'text'
+		};
+	}
+
+	async #open(state: PluginState, bytes: Uint8Array, persist = true): Promise<PluginSession> {
+		this.error = null;
+		const sha256 = await sha256Hex(bytes);
+		const session = new PluginSession({ ...state, sha256 }, this.storage);
+		this.sessions = [...this.sessions, session];
+		this.activeId = session.id;
+		await session.load(bytes, sha256);
+		if (persist && state.source.kind !== 'example') {
+			const kept = await this.storage.blobPut(sha256, bytes, state.name);
+			if (!kept.ok) session.storageError = kept.error;
+		}
+		await this.save();
+		return session;
+	}
+
+	async #download(url: string, showProgress = false): Promise<Uint8Array | null> {
+		this.error = null;
+		if (showProgress) this.progress = { url, loaded: 0, total: null };
+		const got = await download(url, (p) => {
+			if (showProgress) this.progress = { url, ...p };
+		});
+		this.progress = null;
+		if (!got.ok) {
+			this.error = got.error;
+			return null;
+		}
+		return got.bytes;
+	}
+}
+
+/** Manifest settings override the defaults: config, allowed hosts, memory and timeout. */
+function applyManifest(state: PluginState, m: ParsedManifest) {
+	state.settings.config = { ...m.config };
+	state.settings.allowedHosts = [...m.allowedHosts];
+	if (m.memory.maxPages !== null) state.settings.memory.maxPages = m.memory.maxPages;
+	state.settings.memory.maxHttpResponseBytes = m.memory.maxHttpResponseBytes;
+	state.settings.memory.maxVarBytes = m.memory.maxVarBytes;
+	if (m.timeoutMs !== null) state.settings.timeoutMs = m.timeoutMs;
+}
+
+/** Keeps a manifest in the workspace state as JSON-able data. */
+function manifestForState(input: string | object): unknown {
+	if (typeof input !== 'string') return input;
+	try {
+		return JSON.parse(input) as unknown;
+	} catch {
+		return input;
+	}
+}

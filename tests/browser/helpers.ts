@@ -1,0 +1,72 @@
+/** Shared set-up for browser tests: real examples, a real worker, and an IndexedDB of the test's own. */
+import { sha256Hex } from '../../src/lib/bytes/hash';
+import { defaultSettings, type HostSettings } from '../../src/lib/host/settings';
+import type { ExampleMeta, PluginState } from '../../src/lib/workspace/types';
+import { PluginSession } from '../../src/state/plugin-session.svelte';
+import { Storage } from '../../src/state/storage';
+
+let catalogue: ExampleMeta[] | null = null;
+
+/** The examples catalogue the build wrote to public/examples. */
+export async function examples(): Promise<ExampleMeta[]> {
+	catalogue ??= (await (await fetch('/examples/index.json')).json()) as ExampleMeta[];
+	return catalogue;
+}
+
+/** The built bytes of an example. */
+export async function exampleBytes(name: string): Promise<Uint8Array> {
+	const meta = (await examples()).find((e) => e.name === name);
+	if (!meta) throw new Error(`no example ${name}`);
+	return new Uint8Array(await (await fetch(`/examples/${meta.file}`)).arrayBuffer());
+}
+
+/** A storage whose databases no other test uses. */
+export function freshStorage(): { storage: Storage; prefix: string } {
+	const prefix = `test-${crypto.randomUUID()}`;
+	return { storage: new Storage(prefix), prefix };
+}
+
+/** Loads bytes into a new session, as the workspace does. */
+export async function openBytes(
+	bytes: Uint8Array,
+	options: { exportName?: string; settings?: Partial<HostSettings>; storage?: Storage } = {}
+) {
+	const storage = options.storage ?? freshStorage().storage;
+	const state: PluginState = {
+		id: `t${crypto.randomUUID()}`,
+		name: 'test',
+		source: { kind: 'file', name: 'test.wasm' },
+		sha256: null,
+		settings: { ...defaultSettings(`test:${crypto.randomUUID()}`), ...options.settings },
+		exportName: options.exportName ?? '',
+		input: '',
+		inputMode: 'text'
+	};
+	const session = new PluginSession(state, storage);
+	const loaded = await session.load(bytes, await sha256Hex(bytes));
+	return { session, storage, loaded };
+}
+
+/** Loads a built example with its metadata's export, config and allowed hosts. */
+export async function openExample(
+	name: string,
+	settings: Partial<HostSettings> = {},
+	storage?: Storage
+) {
+	const meta = (await examples()).find((e) => e.name === name);
+	if (!meta) throw new Error(`no example ${name}`);
+	return openBytes(await exampleBytes(name), {
+		exportName: meta.export,
+		storage,
+		settings: {
+			config: meta.config ?? {},
+			allowedHosts: meta.allowedHosts ?? [],
+			...settings
+		}
+	});
+}
+
+/** UTF-8 bytes of a string. */
+export const text = (s: string) => new TextEncoder().encode(s);
+/** A string from UTF-8 bytes. */
+export const str = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -1,0 +1,235 @@
+/**
+ * The host functions the playground links into every plugin: the KV store and `log` in
+ * `extism:host/user`, and traced replacements for Extism's `config_get`, `var_get`, `var_set` and the
+ * `http_*` functions. Each records a host event in the trace.
+ */
+import type { CallContext } from '@extism/extism';
+import { utf8Decode, utf8Encode } from '../src/lib/bytes/encoding';
+import type { HostFailure } from '../src/lib/host/classify';
+import { hostAllowed, type HostSettings } from '../src/lib/host/settings';
+import { payload } from '../src/lib/trace/build';
+import type { HostEvent, LogEvent } from '../src/lib/trace/types';
+import { EXTISM_ENV, EXTISM_USER } from '../src/lib/wasm/types';
+
+/** What the host functions need from the worker that owns them. */
+export interface HostEnv {
+	settings(): HostSettings;
+	/** Milliseconds since the current call started. */
+	now(): number;
+	emit(event: HostEvent | LogEvent): void;
+	/** Records the first host failure of the call, so the call's error names it. */
+	failed(failure: HostFailure): void;
+	kvGet(key: string): Uint8Array | undefined;
+	/** Stores a write and streams it to the main thread at once, so it is durable whatever happens next. */
+	kvPut(key: string, value: Uint8Array): void;
+	/** Whether a log line at `level` passes the user's log level. */
+	logs(level: LogEvent['level']): boolean;
+}
+
+type HostFn = (ctx: CallContext, ...args: bigint[]) => bigint | number | void;
+type Traced = {
+	ret: bigint | number | void;
+	args: HostEvent['args'];
+	result?: HostEvent['result'];
+};
+
+/** Thrown inside a host function to fail the call with a clear message. */
+class HostError extends Error {
+	constructor(
+		message: string,
+		readonly kind: HostFailure['kind'] = 'host'
+	) {
+		super(message);
+	}
+}
+
+/** Builds the `functions` option for `createPlugin`. */
+export function hostFunctions(env: HostEnv): Record<string, Record<string, HostFn>> {
+	const traced =
+		(ns: string, name: string, impl: (ctx: CallContext, ...args: bigint[]) => Traced): HostFn =>
+		(ctx, ...args) => {
+			const t = env.now();
+			try {
+				const { ret, args: shown, result } = impl(ctx, ...args);
+				env.emit({ type: 'host', t, ns, name, args: shown, result, dur: env.now() - t });
+				return ret;
+			} catch (err) {
+				const message = err instanceof Error ? err.message : String(err);
+				const kind = err instanceof HostError ? err.kind : 'host';
+				env.failed({ kind, ns, name, message });
+				env.emit({ type: 'host', t, ns, name, args: {}, error: message, dur: env.now() - t });
+				throw err;
+			}
+		};
+
+	const readBytes = (ctx: CallContext, offset: bigint, what: string): Uint8Array => {
+		const block = ctx.read(offset);
+		if (block === null) {
+			throw new HostError(`${what} points to no memory block (offset 0x${offset.toString(16)})`);
+		}
+		return block.bytes();
+	};
+	const readText = (ctx: CallContext, offset: bigint, what: string) =>
+		utf8Decode(readBytes(ctx, offset, what));
+
+	const http = new HttpState();
+
+	const user: Record<string, HostFn> = {
+		kv_read: traced(EXTISM_USER, 'kv_read', (ctx, keyOffset) => {
+			const key = readText(ctx, keyOffset, 'kv_read key');
+			const value = env.kvGet(key);
+			// A copy, so a plugin writing into the block cannot change the cache.
+			const stored = value ? value.slice() : new Uint8Array(0);
+			return {
+				ret: ctx.store(stored),
+				args: { key },
+				result: value ? payload(value) : '(missing: empty value)'
+			};
+		}),
+		kv_write: traced(EXTISM_USER, 'kv_write', (ctx, keyOffset, valueOffset) => {
+			const key = readText(ctx, keyOffset, 'kv_write key');
+			const value = readBytes(ctx, valueOffset, 'kv_write value').slice();
+			env.kvPut(key, value);
+			return { ret: undefined, args: { key, value: payload(value) } };
+		}),
+		log: (ctx, offset) => {
+			const text = readText(ctx, offset, 'log message');
+			if (env.logs('info'))
+				env.emit({ type: 'log', t: env.now(), level: 'info', source: 'host', text });
+		}
+	};
+
+	const kernel: Record<string, HostFn> = {
+		config_get: traced(EXTISM_ENV, 'config_get', (ctx, keyOffset) => {
+			const key = readText(ctx, keyOffset, 'config_get key');
+			const config = env.settings().config;
+			const value = Object.hasOwn(config, key) ? config[key] : undefined;
+			return {
+				ret: value === undefined ? 0n : ctx.store(value),
+				args: { key },
+				result: value === undefined ? '(not set)' : payload(utf8Encode(value))
+			};
+		}),
+		var_get: traced(EXTISM_ENV, 'var_get', (ctx, keyOffset) => {
+			const key = readText(ctx, keyOffset, 'var_get key');
+			const value = ctx.getVariable(key)?.bytes();
+			return {
+				ret: value ? ctx.store(value.slice()) : 0n,
+				args: { key },
+				result: value ? payload(value) : '(not set)'
+			};
+		}),
+		var_set: traced(EXTISM_ENV, 'var_set', (ctx, keyOffset, valueOffset): Traced => {
+			const key = readText(ctx, keyOffset, 'var_set key');
+			if (valueOffset === 0n) {
+				ctx.deleteVariable(key);
+				return { ret: undefined, args: { key }, result: '(deleted)' };
+			}
+			const value = readBytes(ctx, valueOffset, 'var_set value').slice();
+			try {
+				ctx.setVariable(key, value);
+			} catch (err) {
+				throw new HostError(err instanceof Error ? err.message : String(err), 'limit');
+			}
+			return { ret: undefined, args: { key, value: payload(value) } };
+		}),
+		http_request: traced(EXTISM_ENV, 'http_request', (ctx, requestOffset, bodyOffset) => {
+			const request = parseHttpRequest(readText(ctx, requestOffset, 'http_request request'));
+			const settings = env.settings();
+			if (!hostAllowed(request.url.hostname, settings.allowedHosts)) {
+				const list = settings.allowedHosts.length ? settings.allowedHosts.join(', ') : 'none';
+				throw new HostError(
+					`HTTP request to "${request.url.hostname}" refused: it is not in allowed_hosts (allowed: ${list}). Add it under Allowed hosts in Host settings if the plugin should reach it.`
+				);
+			}
+			const body =
+				bodyOffset === 0n || request.method === 'GET' || request.method === 'HEAD'
+					? null
+					: readBytes(ctx, bodyOffset, 'http_request body').slice();
+			const response = http.send(request, body, settings.memory.maxHttpResponseBytes);
+			return {
+				ret: ctx.store(response.slice()),
+				args: {
+					method: request.method,
+					url: request.url.href,
+					...(body ? { body: payload(body) } : {})
+				},
+				result: `${http.status} · ${response.byteLength} bytes`
+			};
+		}),
+		http_status_code: () => http.status,
+		http_headers: (ctx) => ctx.store(JSON.stringify(http.headers))
+	};
+
+	return { [EXTISM_USER]: user, [EXTISM_ENV]: kernel };
+}
+
+interface HttpRequest {
+	url: URL;
+	method: string;
+	headers: Record<string, string>;
+}
+
+function parseHttpRequest(text: string): HttpRequest {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw new HostError(`http_request expects a JSON request, got: ${text.slice(0, 80)}`);
+	}
+	const req = parsed as { url?: unknown; method?: unknown; headers?: unknown; header?: unknown };
+	if (typeof req.url !== 'string') throw new HostError('http_request: "url" must be a string');
+	let url: URL;
+	try {
+		url = new URL(req.url);
+	} catch {
+		throw new HostError(`http_request: "${req.url}" is not an absolute URL`);
+	}
+	const headers = (req.headers ?? req.header ?? {}) as Record<string, unknown>;
+	return {
+		url,
+		method: typeof req.method === 'string' ? req.method.toUpperCase() : 'GET',
+		headers: Object.fromEntries(
+			Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string')
+		)
+	};
+}
+
+/**
+ * Synchronous HTTP for plugins: a blocking XMLHttpRequest, which workers allow. It needs no JS Promise
+ * Integration, so it works in every browser.
+ */
+class HttpState {
+	status = 0;
+	headers: Record<string, string> = {};
+
+	send(request: HttpRequest, body: Uint8Array | null, maxBytes: number | null): Uint8Array {
+		this.status = 0;
+		this.headers = {};
+		const xhr = new XMLHttpRequest();
+		xhr.open(request.method, request.url.href, false);
+		xhr.responseType = 'arraybuffer';
+		for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
+		try {
+			xhr.send(body ? new Blob([body as Uint8Array<ArrayBuffer>]) : null);
+		} catch (err) {
+			const reason = err instanceof Error ? err.message : String(err);
+			throw new HostError(
+				`HTTP ${request.method} ${request.url.href} failed: ${reason}. The server may be down, or it does not allow cross-origin requests (CORS) from this page.`
+			);
+		}
+		this.status = xhr.status;
+		for (const line of xhr.getAllResponseHeaders().trim().split(/\r?\n/)) {
+			const i = line.indexOf(':');
+			if (i > 0) this.headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+		}
+		const bytes = new Uint8Array(xhr.response as ArrayBuffer);
+		if (maxBytes !== null && bytes.byteLength > maxBytes) {
+			throw new HostError(
+				`HTTP response of ${bytes.byteLength} bytes exceeds max_http_response_bytes (${maxBytes})`,
+				'limit'
+			);
+		}
+		return bytes;
+	}
+}

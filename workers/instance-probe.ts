@@ -1,0 +1,57 @@
+/**
+ * The Extism SDK discards an export's return code, so it cannot tell a plugin that returned 3 from one that
+ * succeeded. While the SDK instantiates, this probe wraps `WebAssembly.instantiate` so each export records
+ * its return value, and keeps the instance to read memory size after a call.
+ */
+type Instantiate = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<unknown>;
+
+/** What the probe has seen: the last instance created and the last export's return value. */
+export class InstanceProbe {
+	/** The most recently instantiated module: the SDK instantiates the main module last. */
+	instance: WebAssembly.Instance | null = null;
+	/** Return value of the last export call that returned a number. */
+	lastCode: number | null = null;
+
+	/** Runs `fn` (which creates the plugin) with `WebAssembly.instantiate` wrapped. */
+	async during<T>(fn: () => Promise<T>): Promise<T> {
+		const api = WebAssembly as unknown as { instantiate: Instantiate };
+		const original = api.instantiate;
+		api.instantiate = async (module, imports) => {
+			const result = await original(module, imports);
+			// instantiate(Module) resolves to an Instance; instantiate(bytes) to { module, instance }.
+			if (result instanceof WebAssembly.Instance) return this.#wrap(result);
+			return result;
+		};
+		try {
+			return await fn();
+		} finally {
+			api.instantiate = original;
+		}
+	}
+
+	/** Linear memory of the instance, in pages. */
+	memoryPages(): number | null {
+		const memory = this.instance?.exports.memory;
+		return memory instanceof WebAssembly.Memory ? memory.buffer.byteLength / 65536 : null;
+	}
+
+	#wrap(real: WebAssembly.Instance): WebAssembly.Instance {
+		const exports: Record<string, WebAssembly.ExportValue> = {};
+		for (const [name, value] of Object.entries(real.exports)) {
+			if (typeof value !== 'function') {
+				exports[name] = value;
+				continue;
+			}
+			const fn = value as (...args: unknown[]) => unknown;
+			exports[name] = (...args: unknown[]) => {
+				this.lastCode = null;
+				const code = fn(...args);
+				this.lastCode = typeof code === 'number' ? code : null;
+				return code;
+			};
+		}
+		const wrapped = { exports: Object.freeze(exports) } as unknown as WebAssembly.Instance;
+		this.instance = wrapped;
+		return wrapped;
+	}
+}

@@ -1,0 +1,103 @@
+/**
+ * The contract between the main thread and `plugin-host.ts`. The main thread imports these types only
+ * (`import type`), so no worker code lands in the page bundle.
+ */
+import type { PlaygroundError, Result } from '../src/lib/errors';
+import type { HostSettings } from '../src/lib/host/settings';
+import type { TraceEvent } from '../src/lib/trace/types';
+import type { ModuleInfo } from '../src/lib/wasm/types';
+
+/** Where the module comes from: bytes to compile, or a Module compiled earlier with its inspection. */
+export type ModuleSource = { bytes: Uint8Array } | { module: WebAssembly.Module; info: ModuleInfo };
+
+/** Everything the worker needs to bring a plugin up. */
+export interface LoadRequest {
+	source: ModuleSource;
+	settings: HostSettings;
+	/** The namespace's KV entries, loaded from IndexedDB, served to `kv_read` from the worker's cache. */
+	kv: Record<string, Uint8Array>;
+	/** Port for live events: trace batches and KV writes, sent while a call runs. */
+	events: MessagePort;
+}
+
+/** What a successful load returns. */
+export interface Loaded {
+	info: ModuleInfo;
+	/** The compiled module, to cache on the main thread for restarts (structured-cloneable). */
+	module: WebAssembly.Module;
+	/** Whether WASI ended up on. */
+	wasi: boolean;
+	/** Time to compile (0 when reusing a module) and to instantiate, ms. */
+	compileMs: number;
+	instantiateMs: number;
+}
+
+/**
+ * A load's outcome. A failed load still carries what was learnt (the inspection, the compiled module), so the
+ * UI can show the imports that are missing.
+ */
+export type LoadResult =
+	| ({ ok: true } & Loaded)
+	| {
+			ok: false;
+			error: PlaygroundError;
+			info: ModuleInfo | null;
+			module: WebAssembly.Module | null;
+	  };
+
+/** A call to one export. */
+export interface CallRequest {
+	/** Increasing id; events and results carry it so stale ones are dropped. */
+	id: number;
+	export: string;
+	/** Transferred, not copied. */
+	input: Uint8Array;
+	hook?: string;
+}
+
+/**
+ * A call's outcome. The output is transferred, not copied; a failed call keeps whatever output the plugin
+ * set (an `exit` error often has some). The trace is streamed separately over the events port.
+ */
+export type CallResult = {
+	id: number;
+	output: Uint8Array;
+	/** The export's i32 return code, null when it returns nothing or never returned. */
+	code: number | null;
+	/** Linear memory after the call, in pages. */
+	memoryPages: number | null;
+	/**
+	 * The call's last events (always including `end`). They travel with the result because the events port
+	 * and the Comlink channel are not ordered with each other.
+	 */
+	tail: TraceEvent[];
+	/** How many events went out on the events port before the tail; the receiver waits for them all. */
+	posted: number;
+} & ({ ok: true } | { ok: false; error: PlaygroundError });
+
+/** A KV change, in either direction. `value: null` deletes the key. */
+export interface KvChange {
+	key: string;
+	value: Uint8Array | null;
+}
+
+/** Messages the worker posts on the events port. */
+export type WorkerEvent =
+	| { type: 'trace'; callId: number; events: TraceEvent[] }
+	| { type: 'kv'; namespace: string; changes: KvChange[] };
+
+/** The Comlink-exposed API of one plugin host worker. */
+export interface PluginHostApi {
+	/** Compiles (or reuses) the module, inspects it, and instantiates it. */
+	load(request: LoadRequest): Promise<LoadResult>;
+	/** Applies new settings by re-instantiating from the cached module. */
+	configure(settings: HostSettings): Promise<Result<{ wasi: boolean }>>;
+	/** Applies KV edits made outside the plugin (the KV view), so the next read sees them. */
+	kvApply(namespace: string, changes: KvChange[]): Promise<void>;
+	/** Replaces the whole KV cache, e.g. after the namespace was renamed. */
+	kvReset(namespace: string, entries: Record<string, Uint8Array>): Promise<void>;
+	/** Runs one export. Only one call runs at a time; the main thread enforces it. */
+	call(request: CallRequest): Promise<CallResult>;
+}
+
+export type { PlaygroundError };
