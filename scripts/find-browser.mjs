@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Arguments for headless Chromium on a machine without network: the last five stop it dialling out. */
+/** Arguments for headless Chromium on a machine without network; without the networking ones it keeps dialling out. */
 export const CHROMIUM_ARGS = [
 	'--headless',
 	'--no-sandbox',

@@ -7,11 +7,13 @@ test('http_request works with JS Promise Integration unavailable', async ({ page
 	await hideJspi(page);
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-	expect(await page.evaluate(() => typeof (WebAssembly as { Suspending?: unknown }).Suspending)).toBe(
-		'undefined'
-	);
+	expect(
+		await page.evaluate(() => typeof (WebAssembly as { Suspending?: unknown }).Suspending)
+	).toBe('undefined');
 	const workerJspi = await page.evaluate(async () => {
-		const blob = new Blob(['postMessage(typeof WebAssembly.promising)'], { type: 'text/javascript' });
+		const blob = new Blob(['postMessage(typeof WebAssembly.promising)'], {
+			type: 'text/javascript'
+		});
 		const worker = new Worker(URL.createObjectURL(blob));
 		return new Promise<string>((resolve) => (worker.onmessage = (e) => resolve(String(e.data))));
 	});
