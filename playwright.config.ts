@@ -4,7 +4,9 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/find-browser.mjs';
 
 /** Where dist/ is mounted: a deep path, as on GitHub Pages project sites. */
 const BASE_PATH = '/some/sub/path/';
-const PORT = 4173;
+// PW_PORT and PW_DIST let several builds be tested side by side (e.g. by parallel branches of work).
+const PORT = Number(process.env.PW_PORT ?? 4173);
+const DIST = process.env.PW_DIST ?? 'dist';
 const BASE_URL = `http://127.0.0.1:${PORT}${BASE_PATH}`;
 
 export default defineConfig({
@@ -27,7 +29,7 @@ export default defineConfig({
 		screenshot: 'only-on-failure'
 	},
 	webServer: {
-		command: `node scripts/serve-static.mjs dist --base ${BASE_PATH} --port ${PORT}`,
+		command: `node scripts/serve-static.mjs ${DIST} --base ${BASE_PATH} --port ${PORT}`,
 		url: BASE_URL,
 		reuseExistingServer: !process.env.CI,
 		timeout: 30_000,
