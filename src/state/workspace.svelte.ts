@@ -9,7 +9,10 @@ import { defaultSettings } from '../lib/host/settings';
 import { parseManifest, verifyHash, type ParsedManifest } from '../lib/manifest/manifest';
 import { download, type Progress } from '../lib/net/download';
 import {
+	clampLayout,
+	DEFAULT_LAYOUT,
 	defaultNamespace,
+	type PaneLayout,
 	sourceName,
 	type ExampleMeta,
 	type PluginSource,
@@ -33,6 +36,8 @@ export class Workspace {
 	/** The last failure to obtain a plugin's bytes (download, manifest, hash). */
 	error = $state.raw<PlaygroundError | null>(null);
 
+	/** Column widths of the main view. */
+	layout = $state<PaneLayout>({ ...DEFAULT_LAYOUT });
 	/** True once the last visit's workspace was restored; autosave waits for it so it cannot overwrite it. */
 	restored = $state(false);
 
@@ -51,7 +56,12 @@ export class Workspace {
 
 	/** The workspace as plain data. */
 	snapshot(): WorkspaceState {
-		return { v: 1, plugins: this.sessions.map((s) => s.snapshot()), activeId: this.activeId };
+		return {
+			v: 1,
+			plugins: this.sessions.map((s) => s.snapshot()),
+			activeId: this.activeId,
+			layout: { ...this.layout }
+		};
 	}
 
 	/** Fetches the examples catalogue that the build wrote next to the app. */
@@ -192,7 +202,9 @@ export class Workspace {
 				return false;
 			}
 			const state = got.value;
-			if (!state || state.v !== 1 || state.plugins.length === 0) return false;
+			if (!state || state.v !== 1) return false;
+			if (state.layout) this.layout = clampLayout(state.layout);
+			if (state.plugins.length === 0) return false;
 			for (const plugin of state.plugins) {
 				const bytes = await this.#bytesFor(plugin);
 				if (bytes) await this.#open(plugin, bytes, false);

@@ -23,11 +23,28 @@ export interface PluginState {
 	inputMode: InputMode;
 }
 
+/** Widths of the side columns, in percent of the main area. */
+export interface PaneLayout {
+	left: number;
+	right: number;
+}
+
+/** The layout a new workspace starts with. */
+export const DEFAULT_LAYOUT: PaneLayout = { left: 24, right: 26 };
+
+/** Keeps each side column between 15% and 40%, so the middle always has room. */
+export function clampLayout(layout: PaneLayout): PaneLayout {
+	const clamp = (n: number) => Math.min(40, Math.max(15, Number.isFinite(n) ? n : 25));
+	return { left: clamp(layout.left), right: clamp(layout.right) };
+}
+
 /** The whole workspace: what a reload restores and what a share link will carry. */
 export interface WorkspaceState {
 	v: 1;
 	plugins: PluginState[];
 	activeId: string | null;
+	/** Missing in workspaces saved before panes were resizable. */
+	layout?: PaneLayout;
 }
 
 /** One built-in example, as listed in `examples/index.json`. */
