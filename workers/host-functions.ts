@@ -6,10 +6,17 @@
 import type { CallContext } from '@extism/extism';
 import { utf8Decode, utf8Encode } from '../src/lib/bytes/encoding';
 import type { HostFailure } from '../src/lib/host/classify';
+import {
+	answerMock,
+	describeMock,
+	mockShape,
+	numericResult,
+	type MockSpec
+} from '../src/lib/host/mocks';
 import { hostAllowed, type HostSettings } from '../src/lib/host/settings';
 import { payload } from '../src/lib/trace/build';
 import type { HostEvent, LogEvent } from '../src/lib/trace/types';
-import { EXTISM_ENV, EXTISM_USER } from '../src/lib/wasm/types';
+import { EXTISM_ENV, EXTISM_USER, type ImportInfo } from '../src/lib/wasm/types';
 
 /** What the host functions need from the worker that owns them. */
 export interface HostEnv {
@@ -43,8 +50,17 @@ class HostError extends Error {
 	}
 }
 
-/** Builds the `functions` option for `createPlugin`. */
-export function hostFunctions(env: HostEnv): Record<string, Record<string, HostFn>> {
+/** An import nobody provides, with the stand-in the user chose for it. */
+export interface MockedImport {
+	imp: ImportInfo;
+	spec: MockSpec;
+}
+
+/** Builds the `functions` option for `createPlugin`, including the user's mocks. */
+export function hostFunctions(
+	env: HostEnv,
+	mocks: readonly MockedImport[] = []
+): Record<string, Record<string, HostFn>> {
 	const traced =
 		(ns: string, name: string, impl: (ctx: CallContext, ...args: bigint[]) => Traced): HostFn =>
 		(ctx, ...args) => {
@@ -161,7 +177,52 @@ export function hostFunctions(env: HostEnv): Record<string, Record<string, HostF
 		http_headers: (ctx) => ctx.store(JSON.stringify(http.headers))
 	};
 
-	return { [EXTISM_USER]: user, [EXTISM_ENV]: kernel };
+	const functions: Record<string, Record<string, HostFn>> = {
+		[EXTISM_USER]: user,
+		[EXTISM_ENV]: kernel
+	};
+	for (const { imp, spec } of mocks) {
+		functions[imp.module] ??= {};
+		functions[imp.module][imp.name] = mockFunction(imp, spec, traced);
+	}
+	return functions;
+}
+
+type TraceWrap = (
+	ns: string,
+	name: string,
+	impl: (ctx: CallContext, ...args: bigint[]) => Traced
+) => HostFn;
+
+/**
+ * A mock behaves by the import's shape: Extism-style functions read their first argument as a memory block
+ * and return a new block; numeric ones see and return plain numbers.
+ */
+function mockFunction(imp: ImportInfo, spec: MockSpec, traced: TraceWrap): HostFn {
+	const shape = mockShape(imp.signature);
+	const resultType = imp.signature?.results[0];
+	return traced(imp.module, imp.name, (ctx, ...args) => {
+		const first = args[0];
+		let input = '';
+		if (shape === 'extism' && first !== undefined) {
+			const block = ctx.read(first);
+			input = block ? utf8Decode(block.bytes()) : '';
+		} else if (first !== undefined) {
+			input = String(first);
+		}
+		const answer = answerMock(spec, input);
+		if (!answer.ok) throw new HostError(`mock ${answer.message}`);
+		const shown = {
+			input: shape === 'extism' ? payload(utf8Encode(input)) : input,
+			mock: describeMock(spec)
+		};
+		if (resultType === undefined) return { ret: undefined, args: shown, result: '(no result)' };
+		if (shape === 'extism') {
+			const bytes = utf8Encode(answer.value);
+			return { ret: ctx.store(bytes), args: shown, result: payload(bytes) };
+		}
+		return { ret: numericResult(answer.value, resultType), args: shown, result: answer.value };
+	});
 }
 
 interface HttpRequest {

@@ -12,7 +12,7 @@ import {
 	thrownLike,
 	type HostFailure
 } from '../src/lib/host/classify';
-import { missingImports, describeMissing } from '../src/lib/host/abi';
+import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
 import { wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { payload } from '../src/lib/trace/build';
 import type { LogEvent, LogLevel, TraceEvent } from '../src/lib/trace/types';
@@ -218,7 +218,12 @@ class PluginHost implements PluginHostApi {
 			return fail('load', 'No module is loaded.', 'Load a plugin first.');
 		this.#plugin = null;
 		this.#wasi = wasiEnabled(settings, info.needsWasi);
-		const missing = missingImports(info.imports, { wasi: this.#wasi });
+		const mocked = new Set(Object.keys(settings.mocks ?? {}));
+		const missing = missingImports(info.imports, { wasi: this.#wasi, mocked });
+		// Mocks stand in only for what nothing else provides.
+		const mocks = missingImports(info.imports, { wasi: this.#wasi })
+			.filter((imp) => mocked.has(importKey(imp)))
+			.map((imp) => ({ imp, spec: settings.mocks[importKey(imp)] }));
 		if (missing.length) {
 			const { message, hint } = describeMissing(missing, !this.#wasi);
 			return fail('link', message, hint);
@@ -235,17 +240,20 @@ class PluginHost implements PluginHostApi {
 						enableWasiOutput: this.#wasi,
 						logLevel: settings.logLevel,
 						logger: this.#logger(),
-						functions: hostFunctions({
-							settings: () => this.#settings ?? settings,
-							now: () => (this.#call ? performance.now() - this.#call.t0 : 0),
-							emit: (event) => this.#emit(event),
-							failed: (failure) => {
-								if (this.#call && !this.#call.hostFailure) this.#call.hostFailure = failure;
+						functions: hostFunctions(
+							{
+								settings: () => this.#settings ?? settings,
+								now: () => (this.#call ? performance.now() - this.#call.t0 : 0),
+								emit: (event) => this.#emit(event),
+								failed: (failure) => {
+									if (this.#call && !this.#call.hostFailure) this.#call.hostFailure = failure;
+								},
+								kvGet: (key) => this.#kv.get(key),
+								kvPut: (key, value) => this.#kvPut(key, value),
+								logs: (level) => this.#logs(level)
 							},
-							kvGet: (key) => this.#kv.get(key),
-							kvPut: (key, value) => this.#kvPut(key, value),
-							logs: (level) => this.#logs(level)
-						}),
+							mocks
+						),
 						memory: {
 							maxHttpResponseBytes: settings.memory.maxHttpResponseBytes ?? undefined,
 							maxVarBytes: settings.memory.maxVarBytes ?? undefined

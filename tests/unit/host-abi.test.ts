@@ -41,7 +41,7 @@ describe('providerOf', () => {
 	it('lets a mock satisfy any function import', () => {
 		const imp = fn('extism:host/user', 'hello_world');
 		expect(providerOf(imp, OFF)).toBe('missing');
-		expect(providerOf(imp, { wasi: false, mocked: new Set([importKey(imp)]) })).toBe('playground');
+		expect(providerOf(imp, { wasi: false, mocked: new Set([importKey(imp)]) })).toBe('mock');
 	});
 
 	it('never provides memories, tables or globals, even when mocked', () => {
@@ -91,10 +91,11 @@ describe('missingImports and describeMissing', () => {
 		]);
 	});
 
-	it('describes one missing function and points at the playground functions', () => {
+	it('describes one missing function and points at mocks and the playground functions', () => {
 		const d = describeMissing([fn('extism:host/user', 'hello_world')], true);
 		expect(d.message).toBe('Import "extism:host/user" "hello_world" is not provided.');
-		expect(d.hint).toMatch(/kv_read, kv_write and log/);
+		expect(d.hint).toMatch(/Mock it under Host function mocks/);
+		expect(d.hint).toMatch(/About the host ABI/);
 	});
 
 	it('counts several and tells the user to turn WASI on when it is off', () => {

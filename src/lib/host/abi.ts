@@ -1,7 +1,7 @@
 import { EXTISM_ENV, EXTISM_USER, WASI_P1, type FuncSig, type ImportInfo } from '../wasm/types';
 
 /** Who satisfies an import: the playground's own host functions, the Extism kernel, WASI, or nobody. */
-export type ImportProvider = 'playground' | 'extism' | 'wasi' | 'missing';
+export type ImportProvider = 'playground' | 'extism' | 'wasi' | 'mock' | 'missing';
 
 /** One host function the playground provides, as documented in the UI and README. */
 export interface HostFunctionDoc {
@@ -81,10 +81,10 @@ export function importKey(imp: Pick<ImportInfo, 'module' | 'name'>): string {
 /** Says who provides one import under the given options. */
 export function providerOf(imp: ImportInfo, opts: LinkOptions): ImportProvider {
 	if (imp.kind !== 'function') return 'missing';
-	if (opts.mocked?.has(importKey(imp))) return 'playground';
 	if (imp.module === EXTISM_USER && PLAYGROUND_NAMES.has(imp.name)) return 'playground';
 	if (imp.module === EXTISM_ENV && KERNEL_NAMES.has(imp.name)) return 'extism';
 	if (imp.module === WASI_P1 && opts.wasi) return 'wasi';
+	if (opts.mocked?.has(importKey(imp))) return 'mock';
 	return 'missing';
 }
 
@@ -122,6 +122,6 @@ export function describeMissing(
 			? 'The module imports WASI: turn WASI on in Host settings.'
 			: missing.some((m) => m.kind !== 'function')
 				? 'The playground only provides functions; rebuild the plugin without importing memories, tables or globals.'
-				: 'The playground provides kv_read, kv_write and log in "extism:host/user" (see About the host ABI): rebuild the plugin against those, or load one that does not need this import.';
+				: 'Mock it under Host function mocks (return a fixed value, echo the input, look it up in a table, or fail), or rebuild the plugin against the host functions the playground provides (see About the host ABI).';
 	return { message, hint };
 }

@@ -1,4 +1,5 @@
 import type { LogLevel } from '../trace/types';
+import type { MockSpec } from './mocks';
 
 /** Log level choice for a plugin; `silent` records no Extism log lines. */
 export type LogLevelSetting = LogLevel | 'silent';
@@ -24,6 +25,8 @@ export interface HostSettings {
 	freshInstance: boolean;
 	/** The KV namespace the plugin reads and writes. */
 	namespace: string;
+	/** Stand-ins for imports nobody provides, by `module/name`. */
+	mocks: Record<string, MockSpec>;
 }
 
 /** Default call timeout, ms. */
@@ -41,7 +44,8 @@ export function defaultSettings(namespace: string): HostSettings {
 		wasi: 'auto',
 		memory: { maxPages: DEFAULT_MAX_PAGES, maxHttpResponseBytes: null, maxVarBytes: null },
 		freshInstance: false,
-		namespace
+		namespace,
+		mocks: {}
 	};
 }
 
