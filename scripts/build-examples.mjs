@@ -1,18 +1,23 @@
 // Builds every example plugin in examples/ into public/examples/<name>.wasm and writes index.json.
 //
 // AssemblyScript examples (examples/<name>/index.ts) compile in-process with the asc API, WAT
-// examples (examples/<name>/<name>.wat) with wabt. node_modules/.cache/examples-build.json lets a rebuild
+// examples (examples/<name>/<name>.wat) with wabt, C examples (examples/<name>/<name>.c, raw-ABI
+// plugins without libc) with clang for wasm32. node_modules/.cache/examples-build.json lets a rebuild
 // skip examples whose sources, meta.json, shared helpers, compilers and this script are unchanged.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const examplesDir = path.join(root, 'examples');
 const sharedDir = path.join(examplesDir, '_shared');
+const sharedCDir = path.join(sharedDir, 'c');
 const outDir = path.join(root, 'public', 'examples');
 const cachePath = path.join(root, 'node_modules', '.cache', 'examples-build.json');
 const indexPath = path.join(outDir, 'index.json');
@@ -42,8 +47,9 @@ const ASC_FLAGS = [
  * 	order: number;
  * 	config?: Record<string, string>;
  * 	allowedHosts?: string[];
+ * 	abi?: string;
  * }} Meta
- * @typedef {{ name: string; dir: string; kind: 'as' | 'wat'; source: string; meta: Meta }} Example
+ * @typedef {{ name: string; dir: string; kind: 'as' | 'wat' | 'c'; source: string; meta: Meta }} Example
  * @typedef {{ hash: string; sha256: string; size: number }} CacheEntry
  */
 
@@ -133,6 +139,10 @@ function validateMeta(name, value) {
 	) {
 		fail('"allowedHosts" must be an array of strings');
 	}
+	// The ABI profile the app opens the example with (e.g. "bifrost"); plain Extism examples have none.
+	if (meta.abi !== undefined && (typeof meta.abi !== 'string' || !/^[a-z0-9-]+$/.test(meta.abi))) {
+		fail('"abi" must be a lowercase profile id such as "bifrost"');
+	}
 	return /** @type {Meta} */ (value);
 }
 
@@ -156,9 +166,13 @@ async function loadExample(name) {
 	const meta = validateMeta(name, parsed);
 	const asSource = path.join(dir, 'index.ts');
 	const watSource = path.join(dir, `${name}.wat`);
+	const cSource = path.join(dir, `${name}.c`);
 	if (existsSync(asSource)) return { name, dir, kind: 'as', source: asSource, meta };
 	if (existsSync(watSource)) return { name, dir, kind: 'wat', source: watSource, meta };
-	throw new BuildError(`examples/${name}: expected index.ts (AssemblyScript) or ${name}.wat`);
+	if (existsSync(cSource)) return { name, dir, kind: 'c', source: cSource, meta };
+	throw new BuildError(
+		`examples/${name}: expected index.ts (AssemblyScript), ${name}.wat or ${name}.c`
+	);
 }
 
 /** Example folders (those not starting with `_` or `.`), in display order. */
@@ -239,6 +253,75 @@ async function compileWat(example) {
 	}
 }
 
+// Freestanding wasm32 without libc: the C examples bring their own allocator and helpers
+// (examples/_shared/c), export what they mark with export_name, and import nothing.
+const C_FLAGS = [
+	'--target=wasm32',
+	'-Os',
+	'-ffreestanding',
+	'-nostdlib',
+	'-Wall',
+	'-Wextra',
+	'-Werror',
+	'-Wl,--no-entry',
+	'-Iexamples/_shared/c'
+];
+const INSTALL_CLANG =
+	'install clang and lld: apt-get install -y clang lld (or set CLANG to a clang binary)';
+
+const run = promisify(execFile);
+
+/** @type {Promise<{ clang: string; version: string } | { error: string }> | undefined} */
+let clangLooking;
+
+/**
+ * The clang to build C examples with: $CLANG, else `clang` on PATH, else a versioned clang-NN.
+ * @returns {Promise<{ clang: string; version: string } | { error: string }>}
+ */
+function findClang() {
+	clangLooking ??= (async () => {
+		const names = process.env.CLANG
+			? [process.env.CLANG]
+			: ['clang', ...Array.from({ length: 8 }, (_, i) => `clang-${21 - i}`)];
+		for (const clang of names) {
+			try {
+				const { stdout } = await run(clang, ['--version']);
+				return { clang, version: stdout.split('\n')[0]?.trim() ?? clang };
+			} catch {
+				// Not installed under this name; try the next.
+			}
+		}
+		return { error: `no clang found (${names.join(', ')}): ${INSTALL_CLANG}` };
+	})();
+	return clangLooking;
+}
+
+/**
+ * @param {Example} example
+ * @returns {Promise<Uint8Array>}
+ */
+async function compileC(example) {
+	const found = await findClang();
+	if ('error' in found) throw new BuildError(`examples/${example.name}: ${found.error}`);
+	const dir = await mkdtemp(path.join(tmpdir(), 'examples-c-'));
+	const out = path.join(dir, `${example.name}.wasm`);
+	try {
+		await run(found.clang, [...C_FLAGS, '-o', out, relative(example.source)], { cwd: root });
+		return new Uint8Array(await readFile(out));
+	} catch (err) {
+		const { stderr = '', message } = /** @type {{ stderr?: string; message: string }} */ (err);
+		const missingLinker =
+			/wasm-ld/.test(stderr) && /(not found|doesn't exist|No such file)/i.test(stderr);
+		throw new BuildError(
+			`examples/${example.name}: C compilation failed` +
+				(missingLinker ? ` (wasm-ld is missing: ${INSTALL_CLANG})` : '') +
+				`\n${stderr.trim() || message}`
+		);
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
+}
+
 /**
  * The checks every example must pass, whatever built it.
  * @param {Example} example
@@ -314,6 +397,12 @@ async function main() {
 		script: sha256(script),
 		flags: ASC_FLAGS
 	};
+	// Only C examples depend on clang and the C helpers; looking clang up costs one process spawn.
+	const clang = examples.some((example) => example.kind === 'c') ? await findClang() : null;
+	const cToolchain =
+		clang && 'version' in clang
+			? { clang: clang.version, flags: C_FLAGS, headers: await fingerprintDir(sharedCDir) }
+			: null;
 
 	/** @type {Record<string, CacheEntry>} */
 	const cache = {};
@@ -328,7 +417,12 @@ async function main() {
 		const t0 = performance.now();
 		const wasmFile = path.join(outDir, `${example.name}.wasm`);
 		const hash = sha256(
-			JSON.stringify({ toolchain, shared, files: await fingerprintDir(example.dir) })
+			JSON.stringify({
+				toolchain,
+				shared,
+				files: await fingerprintDir(example.dir),
+				...(example.kind === 'c' ? { c: cToolchain } : {})
+			})
 		);
 		const cached = previous[example.name];
 		/** @type {Uint8Array | undefined} */
@@ -342,7 +436,11 @@ async function main() {
 			}
 			if (!binary) {
 				binary =
-					example.kind === 'as' ? await compileAssemblyScript(example) : await compileWat(example);
+					example.kind === 'as'
+						? await compileAssemblyScript(example)
+						: example.kind === 'wat'
+							? await compileWat(example)
+							: await compileC(example);
 				await checkModule(example, binary);
 				await writeIfChanged(wasmFile, binary);
 				action = 'built';
@@ -363,7 +461,8 @@ async function main() {
 			input,
 			tags,
 			config,
-			allowedHosts
+			allowedHosts,
+			abi
 		} = example.meta;
 		const entry = {
 			name: example.name,
@@ -374,6 +473,7 @@ async function main() {
 			tags,
 			...(config ? { config } : {}),
 			...(allowedHosts ? { allowedHosts } : {}),
+			...(abi ? { abi } : {}),
 			file: `${example.name}.wasm`,
 			size: binary.byteLength,
 			sha256: digest

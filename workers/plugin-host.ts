@@ -12,6 +12,8 @@ import {
 	thrownLike,
 	type HostFailure
 } from '../src/lib/host/classify';
+import { outOfRange, OUT_OF_RANGE_HINT } from '../src/lib/abi/bifrost/decode';
+import { isRawAbiModule } from '../src/lib/abi/bifrost/revisions';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
 import { wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { payload } from '../src/lib/trace/build';
@@ -28,8 +30,11 @@ import type {
 	LoadRequest,
 	LoadResult,
 	PluginHostApi,
+	RawCallRequest,
+	RawCallResult,
 	WorkerEvent
 } from './protocol';
+import { RawPlugin } from './raw-abi';
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 
@@ -54,6 +59,8 @@ class PluginHost implements PluginHostApi {
 	#info: ModuleInfo | null = null;
 	#settings: HostSettings | null = null;
 	#plugin: Plugin | null = null;
+	/** The instance of a raw-ABI module, which runs without the Extism SDK. */
+	#raw: RawPlugin | null = null;
 	#wasi = false;
 	#port: MessagePort | null = null;
 	#kv = new Map<string, Uint8Array>();
@@ -147,21 +154,13 @@ class PluginHost implements PluginHostApi {
 				)
 			};
 		}
+		if (isRawAbiModule(this.#info)) return this.#callRawAsCall(request);
 		if (settings.freshInstance || !this.#plugin) {
 			const started = await this.#instantiate();
 			if (!started.ok) return { ...empty, ...started };
 		}
 		const plugin = this.#plugin as Plugin;
-		const now = performance.now();
-		this.#call = {
-			id: request.id,
-			t0: now,
-			pending: [],
-			windowStart: now,
-			sentInWindow: 0,
-			posted: 0,
-			hostFailure: null
-		};
+		this.#call = this.#begin(request.id);
 		this.#emit({
 			type: 'start',
 			t: 0,
@@ -217,7 +216,9 @@ class PluginHost implements PluginHostApi {
 		if (!settings || !info || !module)
 			return fail('load', 'No module is loaded.', 'Load a plugin first.');
 		this.#plugin = null;
+		this.#raw = null;
 		this.#wasi = wasiEnabled(settings, info.needsWasi);
+		if (isRawAbiModule(info)) return this.#instantiateRaw(module, info, settings);
 		const mocked = new Set(Object.keys(settings.mocks ?? {}));
 		const missing = missingImports(info.imports, { wasi: this.#wasi, mocked });
 		// Mocks stand in only for what nothing else provides.
@@ -279,6 +280,102 @@ class PluginHost implements PluginHostApi {
 			restoreConsole();
 		}
 		return { ok: true, ms: performance.now() - t };
+	}
+
+	async callRaw(request: RawCallRequest): Promise<RawCallResult> {
+		const result = await this.#runRaw(request);
+		return Comlink.transfer(result, result.result?.bytes ? [result.result.bytes.buffer] : []);
+	}
+
+	async #runRaw(request: RawCallRequest): Promise<RawCallResult> {
+		const settings = this.#settings;
+		const empty = { id: request.id, result: null, memoryPages: null, tail: [], posted: 0 };
+		if (!settings || !this.#info) {
+			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
+		}
+		if (!isRawAbiModule(this.#info)) {
+			return {
+				...empty,
+				...fail(
+					'call',
+					'This module is not a raw-ABI plugin: it imports the Extism kernel or exports no allocator (plugin_malloc or malloc).',
+					'Run it as an Extism plugin instead.'
+				)
+			};
+		}
+		if (settings.freshInstance || !this.#raw?.alive) {
+			const started = await this.#instantiate();
+			if (!started.ok) return { ...empty, ...started };
+		}
+		const raw = this.#raw as RawPlugin;
+		this.#call = this.#begin(request.id);
+		const { result, error, memoryPages } = raw.call(request);
+		const { pending: tail, posted } = this.#call;
+		this.#call = null;
+		const base = { id: request.id, result, memoryPages, tail, posted };
+		return error ? { ...base, ok: false, error } : { ...base, ok: true };
+	}
+
+	/**
+	 * `call` on a raw-ABI module: the input is the export's single (ptr, len) argument (none when it takes
+	 * none), the output is the bytes its packed answer points at, and an answer outside memory is an error.
+	 */
+	async #callRawAsCall(request: CallRequest): Promise<CallResult> {
+		const sig = this.#info?.exports.find((e) => e.name === request.export)?.signature;
+		const raw = await this.#runRaw({
+			id: request.id,
+			export: request.export,
+			inputs: sig?.params.length === 0 ? [] : [request.input],
+			...(request.hook ? { hook: request.hook } : {})
+		});
+		const output = raw.result?.bytes ?? new Uint8Array(0);
+		const base = {
+			id: raw.id,
+			output,
+			code: raw.result?.code ?? null,
+			memoryPages: raw.memoryPages,
+			tail: raw.tail,
+			posted: raw.posted
+		};
+		const range = raw.ok && raw.result ? outOfRange(request.export, raw.result) : null;
+		const error = raw.ok
+			? range
+				? fail('plugin', range, OUT_OF_RANGE_HINT).error
+				: null
+			: raw.error;
+		const result: CallResult = error ? { ...base, ok: false, error } : { ...base, ok: true };
+		return Comlink.transfer(result, [output.buffer]);
+	}
+
+	/** Instantiates a raw-ABI module without the Extism SDK (see raw-abi.ts). */
+	async #instantiateRaw(
+		module: WebAssembly.Module,
+		info: ModuleInfo,
+		settings: HostSettings
+	): Promise<{ ok: true; ms: number } | { ok: false; error: PlaygroundError }> {
+		const t = performance.now();
+		const started = await RawPlugin.instantiate(module, info, {
+			wasi: this.#wasi,
+			maxPages: settings.memory.maxPages,
+			sink: { emit: (event) => this.#emit(event), elapsed: () => this.#elapsed() }
+		});
+		if (!started.ok) return started;
+		this.#raw = started.plugin;
+		return { ok: true, ms: performance.now() - t };
+	}
+
+	/** Opens the record of a call: events are queued and streamed under its id until it ends. */
+	#begin(id: number): ActiveCall {
+		const now = performance.now();
+		return {
+			id,
+			t0: now,
+			pending: [],
+			windowStart: now,
+			sentInWindow: 0,
+			posted: 0,
+			hostFailure: null
+		};
 	}
 
 	#logs(level: LogLevel): boolean {

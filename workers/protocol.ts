@@ -2,6 +2,7 @@
  * The contract between the main thread and `plugin-host.ts`. The main thread imports these types only
  * (`import type`), so no worker code lands in the page bundle.
  */
+import type { RawResult } from '../src/lib/abi/profile';
 import type { PlaygroundError, Result } from '../src/lib/errors';
 import type { HostSettings } from '../src/lib/host/settings';
 import type { TraceEvent } from '../src/lib/trace/types';
@@ -75,6 +76,34 @@ export type CallResult = {
 	posted: number;
 } & ({ ok: true } | { ok: false; error: PlaygroundError });
 
+/**
+ * A call to a raw-ABI export (Bifrost's): each input is placed in the module's memory with its own allocator
+ * and passed as a (ptr, len) pair, in order. The inputs are copied: they are small JSON documents.
+ */
+export interface RawCallRequest {
+	/** Increasing id, shared with `call`: events and results carry it so stale ones are dropped. */
+	id: number;
+	export: string;
+	inputs: Uint8Array[];
+	hook?: string;
+}
+
+/**
+ * A raw call's outcome: what the host observed (the packed value, the pointer and length, the bytes), or null
+ * when the call failed before the export answered. `result.bytes` is transferred. A failed call may still
+ * have a result (the answer was read, then `free` trapped).
+ */
+export type RawCallResult = {
+	id: number;
+	result: RawResult | null;
+	/** Linear memory after the call, in pages. */
+	memoryPages: number | null;
+	/** The call's last events (always including `end`); see `CallResult.tail`. */
+	tail: TraceEvent[];
+	/** How many events went out on the events port before the tail. */
+	posted: number;
+} & ({ ok: true } | { ok: false; error: PlaygroundError });
+
 /** A KV change, in either direction. `value: null` deletes the key. */
 export interface KvChange {
 	key: string;
@@ -98,6 +127,12 @@ export interface PluginHostApi {
 	kvReset(namespace: string, entries: Record<string, Uint8Array>): Promise<void>;
 	/** Runs one export. Only one call runs at a time; the main thread enforces it. */
 	call(request: CallRequest): Promise<CallResult>;
+	/**
+	 * Runs one export of a raw-ABI module (one `load` instantiated without the Extism SDK because it imports
+	 * nothing from `extism:host/env` and exports `plugin_malloc` or `malloc`), tracing malloc, write, call,
+	 * packed and free as `abi:memory` host events.
+	 */
+	callRaw(request: RawCallRequest): Promise<RawCallResult>;
 }
 
 export type { PlaygroundError };

@@ -4,13 +4,22 @@
  * each call's trace from the events the worker streams.
  */
 import * as Comlink from 'comlink';
-import { fail, type PlaygroundError } from '../lib/errors';
+import type { RawCall, RawResult } from '../lib/abi/profile';
+import { fail, type PlaygroundError, type Result } from '../lib/errors';
 import { type HostSettings } from '../lib/host/settings';
-import { appendEvents, endAbandoned, newTrace } from '../lib/trace/build';
-import type { CallTrace } from '../lib/trace/types';
+import { appendEvents, endAbandoned, endOf, newTrace } from '../lib/trace/build';
+import { decodeTraceFile } from '../lib/trace/export';
+import type { CallTrace, TraceEvent } from '../lib/trace/types';
 import type { ModuleInfo } from '../lib/wasm/types';
 import type { InputMode, PluginSource, PluginState } from '../lib/workspace/types';
-import type { KvChange, LoadResult, PluginHostApi, WorkerEvent } from '../../workers/protocol';
+import type {
+	KvChange,
+	LoadResult,
+	PluginHostApi,
+	CallResult,
+	RawCallResult,
+	WorkerEvent
+} from '../../workers/protocol';
 import { HISTORY_LIMIT, type Storage } from './storage';
 
 /** Where the session is in its life. */
@@ -87,6 +96,8 @@ export class PluginSession {
 	#callId = 0;
 	#abort: ((error: PlaygroundError) => void) | null = null;
 	#traceDirty = false;
+	/** The trace of the running (or last) call, which streamed events extend whatever `trace` shows. */
+	#live: CallTrace | null = null;
 	/** Events received on the port for the current call, and a waiter for a count to be reached. */
 	#eventCount = 0;
 	#waiter: { count: number; resolve: () => void } | null = null;
@@ -146,70 +157,25 @@ export class PluginSession {
 
 	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
-		if (this.status !== 'ready' || !this.#host) return null;
-		const id = ++this.#callId;
 		const exportName = this.exportName;
-		const startedAt = Date.now();
-		this.trace = newTrace(id, { id: this.id, name: this.name }, exportName, startedAt);
-		this.#eventCount = 0;
-		this.outcome = null;
-		this.notice = null;
-		this.status = 'running';
-		const t0 = performance.now();
-		this.runningSince = t0;
-		const host = this.#host;
-		const aborted = new Promise<PlaygroundError>((resolve) => (this.#abort = resolve));
-		const timer = setTimeout(
-			() =>
-				this.#abort?.(
-					fail(
-						'timeout',
-						`Export "${exportName}" did not finish within ${this.settings.timeoutMs / 1000} s and was stopped.`,
-						'If it should take longer, raise the timeout in Host settings; otherwise look for a loop that never ends. The plugin was restarted, so its memory was reset.'
-					).error
-				),
-			this.settings.timeoutMs
+		const done = await this.#execute<CallResult>(exportName, (host, id) =>
+			host.call(Comlink.transfer({ id, export: exportName, input }, [input.buffer]))
 		);
-		const call = host.call(Comlink.transfer({ id, export: exportName, input }, [input.buffer]));
-		const raced = await Promise.race([call, aborted]);
-		clearTimeout(timer);
-		this.#abort = null;
-		if (id !== this.#callId) return null;
-		let outcome: CallOutcome;
-		if ('kind' in raced) {
-			// Timeout or stop: the worker may be spinning; the only way out is to terminate it.
-			const duration = performance.now() - t0;
-			this.#flushTrace();
-			if (this.trace) this.trace = endAbandoned({ ...this.trace }, raced, duration);
-			outcome = { callId: id, output: new Uint8Array(0), error: raced, code: null, duration };
-			this.outcome = outcome;
-			this.runningSince = null;
-			await this.#restart();
-			this.notice =
-				raced.kind === 'stopped'
-					? 'The call was stopped and the plugin restarted from its compiled module: its memory (globals, vars) was reset. KV data is kept.'
-					: 'The plugin was restarted after the timeout: its memory (globals, vars) was reset. KV data is kept.';
-		} else {
-			await this.#received(raced.posted);
-			if (this.trace) appendEvents(this.trace, raced.tail);
-			outcome = {
-				callId: id,
-				output: raced.output,
-				error: raced.ok ? null : raced.error,
-				code: raced.code,
-				duration: performance.now() - t0
-			};
-			this.#flushTrace();
-			this.outcome = outcome;
-			this.runningSince = null;
-			this.status = 'ready';
-		}
-		if (this.trace) {
-			const finished = this.trace;
-			this.history = [...this.history, finished].slice(-HISTORY_LIMIT);
-			const saved = await this.#storage.historyAdd(finished);
-			if (!saved.ok) this.storageError = saved.error;
-		}
+		if (!done) return null;
+		const { id, duration, answer } = done;
+		const outcome: CallOutcome =
+			'kind' in answer
+				? { callId: id, output: new Uint8Array(0), error: answer, code: null, duration }
+				: {
+						callId: id,
+						output: answer.output,
+						error: answer.ok ? null : answer.error,
+						code: answer.code,
+						duration
+					};
+		this.outcome = outcome;
+		this.#compareWithRecording(outcome);
+		await this.#record();
 		return outcome;
 	}
 
@@ -331,7 +297,7 @@ export class PluginSession {
 			this.#applyPluginWrites(message.namespace, message.changes);
 			return;
 		}
-		const trace = this.trace;
+		const trace = this.#live;
 		if (!trace || message.callId !== trace.id) return;
 		appendEvents(trace, message.events);
 		this.#eventCount += message.events.length;
@@ -354,7 +320,11 @@ export class PluginSession {
 	/** Publishes appended events by replacing the trace object (its events array is shared). */
 	#flushTrace() {
 		this.#traceDirty = false;
-		if (this.trace) this.trace = { ...this.trace };
+		const live = this.#live;
+		// Publish only while the running call is the one shown (History or an import may show another).
+		if (live && this.trace?.id === live.id && this.trace.startedAt === live.startedAt) {
+			this.trace = { ...live };
+		}
 	}
 
 	/** A plugin wrote KV entries: show them and persist them, batching writes that arrive together. */
@@ -396,6 +366,176 @@ export class PluginSession {
 	async settled(): Promise<void> {
 		while (this.#kvFlush) await this.#kvFlush;
 	}
+
+	/** Deletes every entry of the namespace, in IndexedDB and in the plugin's cache; its next read finds none. */
+	async kvClear(): Promise<void> {
+		const namespace = this.settings.namespace;
+		// Plugin writes still queued would land after the clear and bring entries back.
+		await this.settled();
+		this.kv = new Map();
+		await this.#host?.kvReset(namespace, {});
+		const cleared = await this.#storage.kvClear(namespace);
+		this.storageError = cleared.ok ? null : cleared.error;
+	}
+
+	/** The traces of the last imported export file, for viewing only: never re-run, not persisted. */
+	imported = $state.raw<{ fileName: string; traces: CallTrace[] } | null>(null);
+
+	/** Reads a trace export file (`lib/trace/export.ts`) into `imported` and shows its newest trace. */
+	importTraces(text: string, fileName: string): Result<{ count: number }> {
+		if (this.status === 'running') {
+			// The running call streams its events into `trace`; it must stay the one shown.
+			return fail(
+				'call',
+				'A call is running, so its trace stays in view.',
+				'Import the file once the call has finished, or stop it first.'
+			);
+		}
+		const decoded = decodeTraceFile(text);
+		if (!decoded.ok) return decoded;
+		this.imported = { fileName, traces: decoded.traces };
+		this.trace = decoded.traces[decoded.traces.length - 1] ?? null;
+		return { ok: true, count: decoded.traces.length };
+	}
+
+	/**
+	 * Runs an export of a raw-ABI module (Bifrost's): each input is placed in the module's memory with its
+	 * own allocator and passed as a (ptr, len) pair; the trace shows malloc, write, call, packed and free.
+	 * Same timeout, stop, trace streaming and history as `run`. The result is what the host observed (packed
+	 * value, pointer, length, bytes): decode it with the ABI profile. Resolves null when no call can start
+	 * (not loaded, or busy) or a newer call replaced this one.
+	 */
+	async runRaw(call: RawCall, hook?: string): Promise<RawOutcome | null> {
+		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
+			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
+		);
+		if (!done) return null;
+		const { id, duration, answer } = done;
+		const result = 'kind' in answer ? null : answer.result;
+		const error = 'kind' in answer ? answer : answer.ok ? null : answer.error;
+		this.outcome = {
+			callId: id,
+			output: result?.bytes ?? new Uint8Array(0),
+			error,
+			code: result?.code ?? null,
+			duration
+		};
+		await this.#record();
+		return { callId: id, result, error, duration };
+	}
+
+	/**
+	 * One worker call with `run`'s machinery: a new trace and call id, the timeout and Stop (which terminate
+	 * the worker and restart it), and the streamed events joined with the result's tail. Returns the worker's
+	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it.
+	 */
+	async #execute<R extends { tail: TraceEvent[]; posted: number }>(
+		exportName: string,
+		invoke: (host: Comlink.Remote<PluginHostApi>, id: number) => Promise<R>
+	): Promise<{ id: number; duration: number; answer: R | PlaygroundError } | null> {
+		if (this.status !== 'ready' || !this.#host) return null;
+		const id = ++this.#callId;
+		this.#live = newTrace(id, { id: this.id, name: this.name }, exportName, Date.now());
+		this.trace = this.#live;
+		this.#eventCount = 0;
+		this.outcome = null;
+		this.notice = null;
+		this.status = 'running';
+		const t0 = performance.now();
+		this.runningSince = t0;
+		const aborted = new Promise<PlaygroundError>((resolve) => (this.#abort = resolve));
+		const timer = setTimeout(
+			() =>
+				this.#abort?.(
+					fail(
+						'timeout',
+						`Export "${exportName}" did not finish within ${this.settings.timeoutMs / 1000} s and was stopped.`,
+						'If it should take longer, raise the timeout in Host settings; otherwise look for a loop that never ends. The plugin was restarted, so its memory was reset.'
+					).error
+				),
+			this.settings.timeoutMs
+		);
+		const answer = await Promise.race([invoke(this.#host, id), aborted]);
+		clearTimeout(timer);
+		this.#abort = null;
+		if (id !== this.#callId) return null;
+		const duration = performance.now() - t0;
+		if ('kind' in answer) {
+			// Timeout or stop: the worker may be spinning; the only way out is to terminate it.
+			if (this.#live) endAbandoned(this.#live, answer, duration);
+			this.#flushTrace();
+			this.runningSince = null;
+			await this.#restart();
+			this.notice =
+				answer.kind === 'stopped'
+					? 'The call was stopped and the plugin restarted from its compiled module: its memory (globals, vars) was reset. KV data is kept.'
+					: 'The plugin was restarted after the timeout: its memory (globals, vars) was reset. KV data is kept.';
+		} else {
+			await this.#received(answer.posted);
+			if (this.#live) appendEvents(this.#live, answer.tail);
+			this.#flushTrace();
+			this.runningSince = null;
+			this.status = 'ready';
+		}
+		return { id, duration, answer };
+	}
+
+	/** Adds the finished trace to this plugin's history and persists it. */
+	async #record(): Promise<void> {
+		const finished = this.#live;
+		if (!finished) return;
+		this.history = [...this.history, finished].slice(-HISTORY_LIMIT);
+		const saved = await this.#storage.historyAdd(finished);
+		if (!saved.ok) this.storageError = saved.error;
+	}
+
+	/** The module's bytes, once loaded (for share links and workspace files). */
+	get bytes(): Uint8Array | null {
+		return this.#bytes;
+	}
+
+	/** A result recorded elsewhere (a share link) shown without running anything; cleared by a live run. */
+	recording = $state.raw<{ output: Uint8Array | null; trace: CallTrace } | null>(null);
+	/** After a live run of a recorded call: whether the live result matched the recording. */
+	recordingMatch = $state<'same' | 'differs' | null>(null);
+
+	/** Shows a recorded call as the current trace and output, marked as recorded; runs nothing. */
+	showRecorded(recorded: { output: Uint8Array | null; trace: CallTrace }): void {
+		const end = endOf(recorded.trace);
+		this.recording = recorded;
+		this.recordingMatch = null;
+		this.trace = recorded.trace;
+		this.outcome = {
+			callId: recorded.trace.id,
+			output: recorded.output ?? new Uint8Array(0),
+			error: end?.error ?? null,
+			code: end?.code ?? null,
+			duration: end?.duration ?? 0
+		};
+	}
+
+	/** Compares a live outcome with the recording it replaces: same output bytes and same error kind. */
+	#compareWithRecording(outcome: CallOutcome): void {
+		const recorded = this.recording;
+		if (!recorded) return;
+		const before = recorded.output ?? new Uint8Array(0);
+		const sameBytes =
+			before.byteLength === outcome.output.byteLength &&
+			before.every((b, i) => b === outcome.output[i]);
+		const sameError =
+			(endOf(recorded.trace)?.error?.kind ?? null) === (outcome.error?.kind ?? null);
+		this.recordingMatch = sameBytes && sameError ? 'same' : 'differs';
+	}
+}
+
+/** The outcome of a raw-ABI call (`runRaw`): what the host observed, or why the call failed. */
+export interface RawOutcome {
+	callId: number;
+	/** Null when the call failed before the export answered. */
+	result: RawResult | null;
+	/** The call's failure (trap, timeout, stop...); decoding the answer may find more. */
+	error: PlaygroundError | null;
+	duration: number;
 }
 
 /** Exports that are runtime plumbing, not plugin functions. */

@@ -155,6 +155,14 @@ export class Storage {
 		}));
 	}
 
+	/** Deletes a workspace value. */
+	async workspaceDelete(key: string): Promise<Ok> {
+		return attempt(this.#workspace, 'delete a saved workspace', async (s) => {
+			await delMany([key], s);
+			return {};
+		});
+	}
+
 	/** Saves a workspace value. */
 	async workspaceSet(key: string, value: unknown): Promise<Ok> {
 		return attempt(this.#workspace, 'save the workspace', async (s) => {

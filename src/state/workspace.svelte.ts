@@ -22,7 +22,24 @@ import {
 import { PluginSession } from './plugin-session.svelte';
 import { Storage } from './storage';
 
-const WORKSPACE_KEY = 'current';
+/** Storage key of the id of the workspace open last. Before workspaces had ids it held the state itself. */
+const CURRENT_KEY = 'current';
+/** Storage key of the Recent list. */
+const RECENT_KEY = 'recent';
+/** How many workspaces the Recent list keeps. */
+export const RECENT_LIMIT = 20;
+/** Tabs tell each other about saves on this channel, so two tabs never overwrite each other silently. */
+const CHANNEL = 'plugin-playground:workspaces';
+
+/** One entry of the Recent list. */
+export interface RecentEntry {
+	id: string;
+	name: string;
+	savedAt: number;
+	plugins: string[];
+}
+
+const newWorkspaceId = () => `w${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export class Workspace {
 	/** The built-in examples, from `examples/index.json`. */
@@ -40,6 +57,17 @@ export class Workspace {
 	layout = $state<PaneLayout>({ ...DEFAULT_LAYOUT });
 	/** True once the last visit's workspace was restored; autosave waits for it so it cannot overwrite it. */
 	restored = $state(false);
+	/** This workspace's id in the Recent list. */
+	id = $state(newWorkspaceId());
+	/** Its name, shown in the Recent list. */
+	name = $state('Untitled workspace');
+	/** The last workspaces, newest first. */
+	recent = $state.raw<RecentEntry[]>([]);
+	/** Set when another tab saved this same workspace: the last save wins, and the user is told. */
+	conflict = $state<string | null>(null);
+	readonly #tab = Math.random().toString(36).slice(2);
+	readonly #channel: BroadcastChannel | null =
+		typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
 
 	/** The storage all sessions share. */
 	readonly storage: Storage;
@@ -47,6 +75,15 @@ export class Workspace {
 
 	constructor(storage = new Storage()) {
 		this.storage = storage;
+		this.#channel?.addEventListener(
+			'message',
+			(event: MessageEvent<{ id: string; tab: string }>) => {
+				if (event.data.id === this.id && event.data.tab !== this.#tab) {
+					this.conflict =
+						'This workspace was just saved from another tab. The last save wins: your next change here replaces it. Reload this tab to see the other one instead.';
+				}
+			}
+		);
 	}
 
 	/** The active session, if any. */
@@ -186,36 +223,133 @@ export class Workspace {
 		void this.save();
 	}
 
-	/** Saves the workspace for the next visit (not before the last one was restored). */
+	/** Saves the workspace for the next visit (not before the last one was restored) and lists it in Recent. */
 	async save(): Promise<void> {
 		if (!this.restored) return;
-		const saved = await this.storage.workspaceSet(WORKSPACE_KEY, this.snapshot());
-		if (!saved.ok) this.error = saved.error;
+		const state = this.snapshot();
+		const saved = await this.storage.workspaceSet(`ws:${this.id}`, state);
+		if (!saved.ok) {
+			this.error = saved.error;
+			return;
+		}
+		await this.storage.workspaceSet(CURRENT_KEY, this.id);
+		const entry: RecentEntry = {
+			id: this.id,
+			name: this.name,
+			savedAt: Date.now(),
+			plugins: state.plugins.map((p) => p.name)
+		};
+		const recent = [entry, ...(await this.#readRecent()).filter((e) => e.id !== this.id)];
+		for (const dropped of recent.slice(RECENT_LIMIT)) {
+			await this.storage.workspaceDelete(`ws:${dropped.id}`);
+		}
+		this.recent = recent.slice(0, RECENT_LIMIT);
+		await this.storage.workspaceSet(RECENT_KEY, this.recent);
+		this.#channel?.postMessage({ id: this.id, tab: this.#tab });
 	}
 
-	/** Reopens the plugins of the last visit. Returns false when there was nothing to restore. */
+	/** Reopens the workspace of the last visit. Returns false when there was nothing to restore. */
 	async restore(): Promise<boolean> {
 		try {
-			const got = await this.storage.workspaceGet<WorkspaceState>(WORKSPACE_KEY);
+			this.recent = await this.#readRecent();
+			const got = await this.storage.workspaceGet<string | WorkspaceState>(CURRENT_KEY);
 			if (!got.ok) {
 				this.error = got.error;
 				return false;
 			}
-			const state = got.value;
-			if (!state || state.v !== 1) return false;
-			if (state.layout) this.layout = clampLayout(state.layout);
-			if (state.plugins.length === 0) return false;
-			for (const plugin of state.plugins) {
-				const bytes = await this.#bytesFor(plugin);
-				if (bytes) await this.#open(plugin, bytes, false);
-			}
-			if (state.activeId && this.sessions.some((s) => s.id === state.activeId)) {
-				this.activeId = state.activeId;
-			}
-			return this.sessions.length > 0;
+			if (typeof got.value === 'string') return await this.#openSaved(got.value);
+			// A workspace saved before workspaces had ids.
+			return got.value ? await this.#reopen(got.value) : false;
 		} finally {
 			this.restored = true;
 		}
+	}
+
+	/** Starts without reopening the last workspace (a link is being opened); it stays in Recent. */
+	async skipRestore(): Promise<void> {
+		this.recent = await this.#readRecent();
+		this.restored = true;
+	}
+
+	/** Opens a workspace from the Recent list; the current one stays there. */
+	async openRecent(id: string): Promise<boolean> {
+		await this.save();
+		this.#closeAll();
+		return this.#openSaved(id);
+	}
+
+	/** Starts an empty workspace; the current one stays in the Recent list. */
+	async newWorkspace(): Promise<void> {
+		await this.save();
+		this.#closeAll();
+		this.id = newWorkspaceId();
+		this.name = 'Untitled workspace';
+		this.conflict = null;
+	}
+
+	/** Renames a Recent entry (the current workspace too, when it is that one). */
+	async renameRecent(id: string, name: string): Promise<void> {
+		if (id === this.id) this.name = name;
+		this.recent = this.recent.map((e) => (e.id === id ? { ...e, name } : e));
+		await this.storage.workspaceSet(RECENT_KEY, this.recent);
+	}
+
+	/** Deletes a Recent entry and its saved state; the open workspace cannot be deleted. */
+	async deleteRecent(id: string): Promise<void> {
+		if (id === this.id) return;
+		this.recent = this.recent.filter((e) => e.id !== id);
+		await this.storage.workspaceSet(RECENT_KEY, this.recent);
+		await this.storage.workspaceDelete(`ws:${id}`);
+	}
+
+	/**
+	 * Opens plugins as a new workspace (from a link or a workspace file). The current workspace is saved
+	 * first, so it stays in the Recent list.
+	 */
+	async replaceWith(name: string, layout: PaneLayout | undefined): Promise<void> {
+		await this.save();
+		this.#closeAll();
+		this.id = newWorkspaceId();
+		this.name = name;
+		if (layout) this.layout = clampLayout(layout);
+	}
+
+	/** Opens one plugin from its state and bytes (a link, a workspace file); returns its session. */
+	async openState(state: PluginState, bytes: Uint8Array): Promise<PluginSession> {
+		return this.#open(state, bytes);
+	}
+
+	async #readRecent(): Promise<RecentEntry[]> {
+		const got = await this.storage.workspaceGet<RecentEntry[]>(RECENT_KEY);
+		return got.ok && Array.isArray(got.value) ? got.value : [];
+	}
+
+	async #openSaved(id: string): Promise<boolean> {
+		const got = await this.storage.workspaceGet<WorkspaceState>(`ws:${id}`);
+		if (!got.ok || !got.value) return false;
+		this.id = id;
+		this.name = this.recent.find((e) => e.id === id)?.name ?? 'Untitled workspace';
+		this.conflict = null;
+		return this.#reopen(got.value);
+	}
+
+	async #reopen(state: WorkspaceState): Promise<boolean> {
+		if (state.v !== 1) return false;
+		if (state.layout) this.layout = clampLayout(state.layout);
+		for (const plugin of state.plugins) {
+			const bytes = await this.#bytesFor(plugin);
+			if (bytes) await this.#open(plugin, bytes, false);
+		}
+		if (state.activeId && this.sessions.some((s) => s.id === state.activeId)) {
+			this.activeId = state.activeId;
+		}
+		return this.sessions.length > 0;
+	}
+
+	#closeAll() {
+		for (const session of this.sessions) session.dispose();
+		this.sessions = [];
+		this.activeId = null;
 	}
 
 	async #bytesFor(plugin: PluginState): Promise<Uint8Array | null> {

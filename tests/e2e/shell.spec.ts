@@ -5,8 +5,17 @@ async function openApp(page: Page) {
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
 }
 
-async function load(page: Page, title: string) {
+async function load(page: Page, title: string, exportName?: string) {
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
+	// With a plugin already open, Run is enabled before the new one is shown: wait for its tab.
+	await expect(
+		page
+			.getByRole('navigation', { name: 'Loaded plugins' })
+			.getByRole('button', { name: title, exact: true })
+	).toHaveAttribute('aria-current', 'page');
+	if (exportName) {
+		await expect(page.getByRole('combobox', { name: 'Function' })).toHaveValue(exportName);
+	}
 	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
 }
 
@@ -43,13 +52,13 @@ test('several plugins keep their own input, output and history', async ({ page }
 	await page.getByRole('button', { name: 'Run' }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, first!');
 
-	await load(page, 'Key-value counter');
+	await load(page, 'Key-value counter', 'count');
 	await page.getByRole('button', { name: 'Run' }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count"');
 
 	const tabs = page.getByRole('navigation', { name: 'Loaded plugins' });
 	await tabs.getByRole('button', { name: 'Greet', exact: true }).click();
-	await expect(page.getByRole('textbox', { name: 'Input' })).toHaveValue('first');
+	await expect(page.getByRole('textbox', { name: 'Input' })).toHaveText('first');
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, first!');
 	await expect(page.getByRole('region', { name: 'History' })).toContainText('greet');
 	await expect(page.getByRole('region', { name: 'History' })).not.toContainText('count');

@@ -71,6 +71,12 @@ export interface RawResult {
 	len: number;
 	/** The bytes at `ptr..ptr+len`, when the range was valid. */
 	bytes: Uint8Array | null;
+	/** The export that was called, so messages can name it. */
+	export?: string;
+	/** Size of linear memory when the result was read, in bytes, to say how far out of range a pointer is. */
+	memoryBytes?: number;
+	/** The i32 an export returned instead of a packed value (init, cleanup: 0 = success). */
+	code?: number;
 }
 
 /** A system's plugin ABI. */

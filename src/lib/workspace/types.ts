@@ -57,6 +57,10 @@ export interface ExampleMeta {
 	tags: string[];
 	config?: Record<string, string>;
 	allowedHosts?: string[];
+	/** The hook ABI the example teaches (`bub`, `bifrost`), when it teaches one. */
+	abi?: string;
+	/** For bub examples: the hook → export bindings of its Bub config entry. */
+	hooks?: Record<string, string>;
 	file: string;
 	size: number;
 	sha256: string;

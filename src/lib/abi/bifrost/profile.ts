@@ -1,0 +1,104 @@
+/**
+ * Bifrost's raw WASM plugin ABI as a profile: detection from exports, hook binding per revision, encoding
+ * arguments as the JSON inputs the host writes with the plugin's allocator, and decoding packed answers.
+ */
+import { fail } from '../../errors';
+import type { ModuleInfo } from '../../wasm/types';
+import type { Decoded, RawCall, RawProfile } from '../profile';
+import { decodeHook } from './decode';
+import { BIFROST_HOOKS, encodeArgs, findHook, type BifrostHook } from './hooks';
+import { detectRevision, isRawAbiModule, type Revision } from './revisions';
+
+function revisionsText(revisions: readonly Revision[]): string {
+	return revisions.length === 1
+		? `revision ${revisions[0]}`
+		: `revisions ${revisions.join(' and ')}`;
+}
+
+/** Whether a module of this revision (null: no hooks at all) calls `hook` this way. */
+function hookApplies(hook: BifrostHook, revision: Revision | null): boolean {
+	return revision === null ? hook.revisions.length === 3 : hook.revisions.includes(revision);
+}
+
+/** The Bifrost profile. */
+export const bifrostProfile: RawProfile = {
+	id: 'bifrost',
+	title: 'Bifrost WASM plugins',
+	description:
+		'Bifrost (an LLM gateway) loads plugins as raw WebAssembly, without Extism. The host allocates memory with the plugin’s own malloc, writes JSON there, calls a hook with (ptr, len) pairs and reads the answer from a packed u64, (ptr << 32) | len, then frees both. Revision 1 passes each JSON value as its own pair; revisions 2 and 3 pass one JSON object per hook. HTTP bodies travel as base64.',
+	transport: 'raw',
+	hooks: BIFROST_HOOKS,
+
+	detect(info: ModuleInfo) {
+		if (info.flavor === 'extism') {
+			return {
+				matches: false,
+				detail: 'Imports the Extism kernel (extism:host/env): an Extism plugin, not a Bifrost one.'
+			};
+		}
+		const report = detectRevision(info);
+		const hasName = info.exports.some((e) => e.kind === 'function' && e.name === 'get_name');
+		const matches = isRawAbiModule(info) && (report.revision !== null || hasName);
+		const problems = report.problems.length > 0 ? ` Problems: ${report.problems.join(' ')}` : '';
+		return { matches, detail: `${report.detail}${problems}` };
+	},
+
+	bind(hook, info) {
+		const bifrost = findHook(hook.name);
+		if (!bifrost) return null;
+		const { revision, allocator } = detectRevision(info);
+		if (!allocator || !hookApplies(bifrost, revision)) return null;
+		const exported = info.exports.some(
+			(e) => e.kind === 'function' && e.name === bifrost.defaultExport
+		);
+		return exported ? bifrost.defaultExport : null;
+	},
+
+	encode(hookName, args, info) {
+		const hook = findHook(hookName);
+		if (!hook) {
+			return fail(
+				'call',
+				`Bifrost has no hook "${hookName}".`,
+				`Pick one of: ${BIFROST_HOOKS.map((h) => h.name).join(', ')}.`
+			);
+		}
+		const { revision, allocator } = detectRevision(info);
+		if (!allocator) {
+			return fail(
+				'call',
+				'The module exports no allocator (plugin_malloc or malloc), so the host has nowhere to write the input.',
+				'Export malloc(size) -> ptr (and free) from the plugin.'
+			);
+		}
+		if (!hookApplies(hook, revision)) {
+			return fail(
+				'call',
+				`${hook.name} is a hook of ${revisionsText(hook.revisions)}, but this module implements revision ${revision ?? 'unknown'}.`,
+				'Pick a hook of the module’s revision: its list shows only those.'
+			);
+		}
+		if (!info.exports.some((e) => e.kind === 'function' && e.name === hook.defaultExport)) {
+			return fail(
+				'call',
+				`The module does not export ${hook.defaultExport}, so Bifrost would skip ${hook.name}.`,
+				'Pick a hook the module exports.'
+			);
+		}
+		const encoded = encodeArgs(hook, args);
+		if (!encoded.ok) return encoded;
+		const call: RawCall = { export: hook.defaultExport, inputs: encoded.inputs };
+		return { ok: true, call };
+	},
+
+	decode(hookName, result): Decoded {
+		const hook = findHook(hookName);
+		if (hook) return decodeHook(hook, result);
+		return {
+			status: 'error',
+			value: `Bifrost has no hook "${hookName}".`,
+			steps: [],
+			issues: []
+		};
+	}
+};

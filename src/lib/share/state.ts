@@ -1,0 +1,346 @@
+/**
+ * The shareable state: everything a share link or a workspace file carries, as plain data, and the
+ * converters between it and the workspace. Pure: the caller passes module bytes, KV entries, ABI state and
+ * recorded calls in, and gets back what to open; nothing here fetches, stores or runs anything.
+ */
+import { formatBytes } from '../bytes/encoding';
+import { sha256Hex } from '../bytes/hash';
+import { fail, type Result } from '../errors';
+import type { HostSettings } from '../host/settings';
+import { parseManifest } from '../manifest/manifest';
+import type { CallTrace } from '../trace/types';
+import {
+	sourceName,
+	type InputMode,
+	type PaneLayout,
+	type PluginSource,
+	type PluginState,
+	type WorkspaceState
+} from '../workspace/types';
+import { deflatedSize } from './binary';
+
+/** The share format version this build writes, and the newest it reads. */
+export const SHARE_VERSION = 1;
+
+/**
+ * The most a plugin's bytes may take, raw-deflated, to travel inside a link; bigger ones go by URL.
+ *
+ * Measured: the built-in examples (AssemblyScript and WAT plugins, 66 B to 15.7 KB) deflate to 27–55% of
+ * their size, 6.8 KB at most, so 32 KiB inlines any plugin of that kind up to roughly 60–120 KB: hand-written,
+ * AssemblyScript and small C or Zig plugins. 32 KiB of deflate is 43,691 characters of base64url: past the
+ * 8,000-character warning (the Share dialog says so and why), but inside GitHub's 65,536-character limit
+ * for an issue or comment with the Markdown summary around it, which is where links are pasted most, and
+ * far inside what browsers take in an address (the fragment never reaches a server, so servers' 8 KB
+ * limits do not apply). Rust, Go and .NET plugins start at a few hundred KB and go by URL.
+ */
+export const INLINE_LIMIT_BYTES = 32 * 1024;
+
+/** Where a shared plugin's bytes come from. */
+export type SharedSource =
+	/**
+	 * A built-in example, by name. `sha256` is the example's hash when the link was made, so the receiver
+	 * can say when the playground has shipped a different build of it since.
+	 */
+	| { kind: 'example'; name: string; sha256?: string }
+	/** Bytes fetched from `url`; refused unless their sha256 is `sha256`. */
+	| { kind: 'url'; url: string; sha256: string }
+	/** The bytes themselves. `name` is the file name; `url` is where the sender got them, when they did. */
+	| { kind: 'inline'; name: string; bytes: Uint8Array; url?: string }
+	/**
+	 * A plugin loaded from a file, too big to travel and with no address: the receiver learns exactly which
+	 * file is missing and can load it themselves (its hash is checked).
+	 */
+	| { kind: 'file-only'; name: string; sha256: string; size: number };
+
+/** A plugin's ABI profile state; every field is optional so links without it stay valid. */
+export interface SharedAbi {
+	/** The ABI profile's id, e.g. `bub.extism.v1`. */
+	profile?: string;
+	/** Export bound to each hook, by hook name. */
+	bindings?: Record<string, string>;
+	/** The arguments form of each hook, by hook name: plain JSON values. */
+	hookArgs?: Record<string, unknown>;
+	/** The hook selected in the call panel. */
+	hook?: string;
+}
+
+/** A call the sender made, carried so the receiver sees its result without running anything. */
+export interface RecordedCall {
+	/** The output bytes, or null when the call produced none (it failed). */
+	output: Uint8Array | null;
+	/** The whole trace; the UI shows it marked as recorded, not as a call made here. */
+	trace: CallTrace;
+}
+
+/** One plugin of a shared workspace. */
+export interface SharedPlugin {
+	/** The name shown on the plugin's tab. */
+	name: string;
+	source: SharedSource;
+	exportName: string;
+	input: string;
+	inputMode: InputMode;
+	/** Every setting, written out in full: defaults may change between versions, a link's meaning may not. */
+	settings: HostSettings;
+	/** The entries of the plugin's KV namespace; present only when the sender ticked "include KV data". */
+	kv?: Record<string, Uint8Array>;
+	abi?: SharedAbi;
+	recorded?: RecordedCall;
+}
+
+/** The shareable workspace, format version 1. */
+export interface ShareState {
+	v: typeof SHARE_VERSION;
+	plugins: SharedPlugin[];
+	/** Which plugin is shown; null when none is. */
+	activeIndex: number | null;
+	layout?: PaneLayout;
+}
+
+/** Switches in the fragment after the payload (`&embed=1`), outside the checksum, so they can be added by hand. */
+export interface ShareParams {
+	/** Open in embed mode: the workspace without the app's chrome, for an iframe. */
+	embed: boolean;
+	/** Run the active plugin on open; honoured only when every plugin is a built-in example. */
+	autorun: boolean;
+}
+
+/** What the app holds for a share: the workspace, and per plugin the data that is not in its state. */
+export interface ShareInput {
+	workspace: WorkspaceState;
+	/** Module bytes by plugin id. A plugin without bytes here travels by name or URL only. */
+	modules: ReadonlyMap<string, Uint8Array>;
+	/** KV entries by namespace; pass them only when the sender ticked "include KV data". */
+	kv?: ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
+	/** ABI profile state by plugin id. */
+	abi?: ReadonlyMap<string, SharedAbi>;
+	/** Recorded calls to carry, by plugin id. */
+	recorded?: ReadonlyMap<string, RecordedCall>;
+}
+
+/** Something the sender should know about what the share holds. */
+export interface ShareNote {
+	pluginId: string;
+	name: string;
+	/** `file-only`: named but not carried; `left-out`: not in the share at all. */
+	kind: 'file-only' | 'left-out';
+	message: string;
+}
+
+/**
+ * The shareable state of a workspace. Built-in examples go by name; other plugins go inline when their bytes
+ * deflate to at most `inlineLimit` (links: `INLINE_LIMIT_BYTES`; workspace files: `Infinity`), else by URL
+ * with their sha256, else (loaded from a file) as `file-only`, with a note saying so.
+ */
+export async function fromWorkspace(
+	input: ShareInput,
+	inlineLimit = INLINE_LIMIT_BYTES
+): Promise<{ state: ShareState; notes: ShareNote[] }> {
+	const plugins: SharedPlugin[] = [];
+	const notes: ShareNote[] = [];
+	const carriedKv = new Set<string>();
+	let activeIndex: number | null = null;
+	for (const plugin of input.workspace.plugins) {
+		const source = await shareSource(plugin, input.modules.get(plugin.id), inlineLimit, notes);
+		if (!source) continue;
+		if (plugin.id === input.workspace.activeId) activeIndex = plugins.length;
+		const shared: SharedPlugin = {
+			name: plugin.name,
+			source,
+			exportName: plugin.exportName,
+			input: plugin.input,
+			inputMode: plugin.inputMode,
+			settings: plugin.settings
+		};
+		// Plugins sharing a namespace share one store: it travels once, with the first of them.
+		const namespace = plugin.settings.namespace;
+		const kv = input.kv?.get(namespace);
+		if (kv && !carriedKv.has(namespace)) {
+			carriedKv.add(namespace);
+			shared.kv = Object.fromEntries([...kv].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+		}
+		const abi = input.abi?.get(plugin.id);
+		if (abi) shared.abi = abi;
+		const recorded = input.recorded?.get(plugin.id);
+		if (recorded) shared.recorded = recorded;
+		plugins.push(shared);
+	}
+	const state: ShareState = { v: SHARE_VERSION, plugins, activeIndex };
+	if (input.workspace.layout) state.layout = input.workspace.layout;
+	return { state, notes };
+}
+
+async function shareSource(
+	plugin: PluginState,
+	bytes: Uint8Array | undefined,
+	inlineLimit: number,
+	notes: ShareNote[]
+): Promise<SharedSource | null> {
+	const sha256 = plugin.sha256 ?? (bytes ? await sha256Hex(bytes) : null);
+	if (plugin.source.kind === 'example') {
+		return sha256
+			? { kind: 'example', name: plugin.source.name, sha256 }
+			: { kind: 'example', name: plugin.source.name };
+	}
+	const name = sourceName(plugin.source);
+	const url = urlOf(plugin.source);
+	// A plugin with an address goes by that address and its hash: the link stays short, and a server that
+	// later serves different bytes is caught by the hash check instead of silently running old ones.
+	if (url && sha256 && inlineLimit !== Infinity) return { kind: 'url', url, sha256 };
+	const fits =
+		inlineLimit === Infinity || (bytes && (await deflatedSize(bytes, inlineLimit)) !== null);
+	if (bytes && fits) {
+		return url ? { kind: 'inline', name, bytes, url } : { kind: 'inline', name, bytes };
+	}
+	if (url && sha256) return { kind: 'url', url, sha256 };
+	const note = { pluginId: plugin.id, name: plugin.name };
+	if (bytes && sha256) {
+		notes.push({
+			...note,
+			kind: 'file-only',
+			message: `"${plugin.name}" (${formatBytes(bytes.byteLength)}) cannot travel in a link: it compresses to more than the ${formatBytes(inlineLimit)} a link carries, and it was loaded from a file, so there is no address to link to. The link names it with its size and sha256, and whoever opens it must load the same file. To send the plugin itself, export a workspace file instead.`
+		});
+		return { kind: 'file-only', name, sha256, size: bytes.byteLength };
+	}
+	notes.push({
+		...note,
+		kind: 'left-out',
+		message: `"${plugin.name}" is left out: its bytes are not loaded, so there is nothing to put in the link or to name it by. Reload the plugin, then share again.`
+	});
+	return null;
+}
+
+/** The address a plugin's bytes can be fetched from again, if it has one. */
+function urlOf(source: PluginSource): string | null {
+	if (source.kind === 'url') return source.url;
+	if (source.kind !== 'manifest') return null;
+	const parsed = parseManifest(source.manifest);
+	const item = parsed.ok && parsed.manifest.wasm.length === 1 ? parsed.manifest.wasm[0] : null;
+	return item?.kind === 'url' ? item.url : null;
+}
+
+/** One plugin of an opened share: its workspace state and what the app must do to get its bytes. */
+export interface OpenedPlugin {
+	state: PluginState;
+	/** Where the bytes come from; check fetched or picked bytes with `verifyModule`. */
+	source: SharedSource;
+	/** For `file-only` plugins: what is missing and what to do, for the UI to show in place of the plugin. */
+	missing: string | null;
+	abi?: SharedAbi;
+	/** Shown marked as recorded; its trace's `pluginId` is the new plugin's id. */
+	recorded?: RecordedCall;
+}
+
+/** A share, ready to open. */
+export interface OpenedShare {
+	workspace: WorkspaceState;
+	/** In the order of `workspace.plugins`. */
+	plugins: OpenedPlugin[];
+	/**
+	 * KV entries by namespace, as the sender's store held them. Opening the link as sent replaces the
+	 * namespace's entries with these; the UI should ask before replacing entries the receiver already has.
+	 */
+	kv: Map<string, Map<string, Uint8Array>>;
+}
+
+/** The workspace a share opens as; `makeId` names each plugin by its position. */
+export function toWorkspace(
+	state: ShareState,
+	makeId: (index: number) => string = (i) => `shared-${i + 1}`
+): OpenedShare {
+	const kv = new Map<string, Map<string, Uint8Array>>();
+	const plugins = state.plugins.map((shared, i): OpenedPlugin => {
+		const id = makeId(i);
+		const pluginState: PluginState = {
+			id,
+			name: shared.name,
+			source: workspaceSource(shared.source),
+			sha256: shared.source.kind === 'inline' ? null : (shared.source.sha256 ?? null),
+			settings: shared.settings,
+			exportName: shared.exportName,
+			input: shared.input,
+			inputMode: shared.inputMode
+		};
+		if (shared.kv) kv.set(shared.settings.namespace, new Map(Object.entries(shared.kv)));
+		const opened: OpenedPlugin = {
+			state: pluginState,
+			source: shared.source,
+			missing: shared.source.kind === 'file-only' ? missingMessage(shared.source) : null
+		};
+		if (shared.abi) opened.abi = shared.abi;
+		if (shared.recorded) {
+			opened.recorded = { ...shared.recorded, trace: { ...shared.recorded.trace, pluginId: id } };
+		}
+		return opened;
+	});
+	const active = state.activeIndex === null ? undefined : plugins[state.activeIndex];
+	const workspace: WorkspaceState = {
+		v: 1,
+		plugins: plugins.map((p) => p.state),
+		activeId: active?.state.id ?? null
+	};
+	if (state.layout) workspace.layout = state.layout;
+	return { workspace, plugins, kv };
+}
+
+function workspaceSource(source: SharedSource): PluginSource {
+	switch (source.kind) {
+		case 'example':
+			return { kind: 'example', name: source.name };
+		case 'url':
+			return { kind: 'url', url: source.url };
+		case 'inline':
+			return source.url ? { kind: 'url', url: source.url } : { kind: 'file', name: source.name };
+		case 'file-only':
+			return { kind: 'file', name: source.name };
+	}
+}
+
+/** What the receiver of a link is told about a plugin that could not travel in it. */
+export function missingMessage(source: Extract<SharedSource, { kind: 'file-only' }>): string {
+	return `This link names "${source.name}" (${formatBytes(source.size)}, sha256 ${source.sha256}) but does not contain it: the sender loaded it from a file too big to travel in a link. Load that file here (it is checked against the hash), or ask the sender for a workspace file, which carries every plugin.`;
+}
+
+/**
+ * Checks bytes obtained for a shared plugin against the hash the link recorded. A URL or file whose bytes
+ * changed is refused, naming both hashes; a built-in example that changed since the link was made still
+ * opens (it is the playground's own code) with a warning that results may differ.
+ */
+export function verifyModule(
+	source: SharedSource,
+	sha256: string
+): Result<{ warning: string | null }> {
+	if (source.kind === 'inline' || !source.sha256 || source.sha256 === sha256) {
+		return { ok: true, warning: null };
+	}
+	const hashes = `the link expects sha256 ${source.sha256}, the bytes have ${sha256}`;
+	switch (source.kind) {
+		case 'example':
+			return {
+				ok: true,
+				warning: `The built-in example "${source.name}" has changed since this link was made (${hashes}), so its results may differ from what the sender saw.`
+			};
+		case 'url':
+			return fail(
+				'load',
+				`The plugin at ${source.url} is not the one this link was made with: ${hashes}. It was not loaded.`,
+				'Ask the sender for a new link or a workspace file. If you trust the new version, load the URL yourself.'
+			);
+		case 'file-only':
+			return fail(
+				'load',
+				`That file is not the "${source.name}" this link names: ${hashes}. It was not loaded.`,
+				'Pick the exact file the sender used, or ask them for a workspace file.'
+			);
+	}
+}
+
+/** Whether opening a share may run its active plugin by itself: only when asked, and only for built-in examples. */
+export function autorunAllowed(state: ShareState, params: ShareParams): boolean {
+	return (
+		params.autorun &&
+		state.activeIndex !== null &&
+		state.plugins.length > 0 &&
+		state.plugins.every((p) => p.source.kind === 'example')
+	);
+}

@@ -1,0 +1,131 @@
+// The Hook ABI panel: bub hook calls decoded with Bub's rules, a whole turn over two bub plugins, Bub's
+// validation of a deliberately wrong plugin, a Bifrost pipeline that short-circuits, and a bad pointer.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+/** Scans the page and fails on serious or critical violations, listing them readably. */
+async function expectNoSeriousViolations(page: Page, view: string) {
+	const results = await new AxeBuilder({ page }).analyze();
+	const serious = results.violations.filter(
+		(v) => v.impact === 'serious' || v.impact === 'critical'
+	);
+	const report = serious.map(
+		(v) =>
+			`${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`
+	);
+	expect(report, `${view}: accessibility violations`).toEqual([]);
+}
+
+async function openApp(page: Page) {
+	await page.goto('./');
+	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
+}
+
+async function pickExample(page: Page, title: string) {
+	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+}
+
+const panel = (page: Page) => page.getByRole('region', { name: 'Hook ABI' });
+
+test('a bub turn over two plugins, then one hook call decoded with Bub’s rules', async ({
+	page
+}) => {
+	await openApp(page);
+	await pickExample(page, 'Bub: prompt builder');
+	await pickExample(page, 'Bub: echo model');
+	const abi = panel(page);
+	await abi.getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await expect(abi.getByRole('checkbox', { name: 'Fresh instance per call' })).toBeChecked();
+	await abi.getByRole('button', { name: 'Run turn' }).click();
+
+	const turn = abi.getByRole('region', { name: 'Turn' });
+	await expect(turn).toContainText('The turn completed.');
+	const buildPrompt = turn.getByRole('listitem').filter({ hasText: /^build_prompt/ });
+	await expect(buildPrompt).toContainText('first result: Bub: prompt builder answered');
+	await expect(buildPrompt).toContainText(/Bub: echo model\s*skipped/);
+	const runModel = turn
+		.getByRole('listitem')
+		.filter({ hasText: /^run_model/ })
+		.first();
+	await expect(runModel).toContainText('first result: Bub: echo model answered');
+	await expect(runModel).toContainText(/Bub: prompt builder\s*skipped/);
+	// The checkbox did its job: each bub plugin now runs on a fresh instance per call.
+	await expect(abi).toContainText('Every bub plugin gets a fresh instance per call');
+
+	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('run_model');
+	await expect(abi.getByRole('textbox', { name: 'Envelope' })).toHaveValue(
+		/^\{"abi_version": "bub.extism.v1", "hook": "run_model"/
+	);
+	await expect(abi.getByRole('group', { name: 'State sanitising' })).toContainText(
+		'_runtime_workspace removed'
+	);
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	const decoded = abi.getByRole('region', { name: 'Decoded result' });
+	await expect(decoded).toContainText('"value" → its value');
+	await expect(decoded).toContainText('[bub-model:cli:local] Summarise my unread email');
+	await expectNoSeriousViolations(page, 'ABI panel after a turn and a call');
+});
+
+test('a deliberately wrong bub plugin gets Bub’s validation message', async ({ page }) => {
+	await openApp(page);
+	await pickExample(page, 'Bub: bad channels');
+	const abi = panel(page);
+	await expect(abi.getByRole('combobox', { name: 'ABI' })).toHaveValue('bub');
+	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('provide_channels');
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	await expect(
+		abi.getByRole('region', { name: 'Decoded result' }).getByRole('alert')
+	).toContainText('Extism provide_channels must return a list of channel descriptors');
+});
+
+test('a bub channel descriptor offers its follow-up calls', async ({ page }) => {
+	await openApp(page);
+	await pickExample(page, 'Bub: channel');
+	const abi = panel(page);
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	await abi.getByRole('button', { name: /^channel\.poll \(wasm\)/ }).click();
+	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('channel.poll');
+	await expect(abi.getByRole('textbox', { name: 'Hook arguments' })).toHaveValue(
+		/"channel": "wasm"/
+	);
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	await expect(abi.getByRole('region', { name: 'Decoded result' })).toContainText('channel.poll');
+});
+
+test('Bifrost hello without an API key: the pipeline short-circuits with 401', async ({ page }) => {
+	await openApp(page);
+	await pickExample(page, 'Bifrost hello (revision 1)');
+	const abi = panel(page);
+	await expect(abi.getByRole('combobox', { name: 'ABI' })).toHaveValue('bifrost');
+	const input = abi.getByRole('textbox', { name: 'Pipeline input' });
+	const sample = JSON.parse(await input.inputValue()) as {
+		httpRequest: { headers: Record<string, string> };
+	};
+	delete sample.httpRequest.headers.authorization;
+	await input.fill(JSON.stringify(sample, null, 2));
+	await abi.getByRole('button', { name: 'Run pipeline' }).click();
+	const pipeline = abi.getByRole('region', { name: 'Pipeline' });
+	await expect(pipeline).toContainText(
+		'Stopped at r1.http_transport_intercept: It answered with a response of its own.'
+	);
+	await expect(pipeline.getByRole('listitem').filter({ hasText: /^provider/ })).toHaveCount(0);
+	await pipeline.getByText('What the client gets').click();
+	await expect(pipeline).toContainText('"status_code": 401');
+	await expect(pipeline).toContainText('missing API key');
+	await expectNoSeriousViolations(page, 'ABI panel after a pipeline');
+});
+
+test('a Bifrost hook that packs a bad pointer: the error names the export and the value', async ({
+	page
+}) => {
+	await openApp(page);
+	await pickExample(page, 'Bifrost: bad pointer');
+	const abi = panel(page);
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	const decoded = abi.getByRole('region', { name: 'Decoded result' });
+	await expect(decoded.getByRole('alert').first()).toContainText(
+		/Export "pre_hook" returned pointer 0x/
+	);
+	await expect(decoded.getByRole('definition').first()).toContainText('→ ptr 0x');
+});
