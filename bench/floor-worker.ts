@@ -2,16 +2,8 @@
  * The floor for any worker design: the input arrives by postMessage (transferred), Extism runs the plugin
  * on this thread, and the output bytes go back transferred. No Comlink, no trace, no storage.
  */
-import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
-
-/** The playground's user host functions, bare: enough to link the bench plugins, nothing recorded. */
-const functions = {
-	'extism:host/user': {
-		kv_read: (ctx: CallContext) => ctx.store(new Uint8Array(0)),
-		kv_write: () => {},
-		log: () => {}
-	}
-};
+import createPlugin, { type Plugin } from '@extism/extism';
+import { bareFunctions } from './bare-host';
 
 /** What the page sends. */
 export type FloorRequest =
@@ -42,7 +34,10 @@ self.onmessage = async ({ data }: MessageEvent<FloorRequest>) => {
 		if (data.type === 'load') {
 			const wasm =
 				'bytes' in data.source ? { data: data.source.bytes } : { module: data.source.module };
-			plugin = await createPlugin({ wasm: [wasm] }, { runInWorker: false, functions });
+			plugin = await createPlugin(
+				{ wasm: [wasm] },
+				{ runInWorker: false, functions: bareFunctions }
+			);
 			reply({ type: 'loaded' });
 			return;
 		}

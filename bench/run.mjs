@@ -240,6 +240,8 @@ function summariseRoundTrip(sizes) {
 				'a/c': ratio(s.a, s.c),
 				'a/d': ratio(s.a, s.d),
 				'aShown/d': ratio(s.aShown, s.d),
+				'a/e': ratio(s.a, s.e),
+				'e/d': ratio(s.e, s.d),
 				'd/b': ratio(s.d, s.b),
 				'd/c': ratio(s.d, s.c)
 			}
@@ -566,6 +568,13 @@ function table(f, errors) {
 			add(`  ${label}: vs (c) Extism, runInWorker`, '', fmtMs(s.c.median), fmtX(s.ratios['a/c']));
 			add(`  ${label}: vs (d) minimal worker`, '', fmtMs(s.d.median), fmtX(s.ratios['a/d']));
 			add(`  ${label}:     (d) inside its worker`, '', fmtMs(s.dWorker.median), '');
+			add(
+				`  ${label}: vs (e) minimal worker via Comlink`,
+				'',
+				fmtMs(s.e.median),
+				fmtX(s.ratios['a/e'])
+			);
+			add(`  ${label}:     (e)/(d): what Comlink adds`, '', '', fmtX(s.ratios['e/d']));
 			add(
 				`  ${label}:     (d)/(b), (d)/(c): the floor's own ratios`,
 				'',

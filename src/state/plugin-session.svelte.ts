@@ -96,6 +96,8 @@ export class PluginSession {
 	#callId = 0;
 	#abort: ((error: PlaygroundError) => void) | null = null;
 	#traceDirty = false;
+	/** The chain of history writes, so they land in order and `settled()` can wait for them. */
+	#historyWrite: Promise<void> = Promise.resolve();
 	/** The trace of the running (or last) call, which streamed events extend whatever `trace` shows. */
 	#live: CallTrace | null = null;
 	/** Events received on the port for the current call, and a waiter for a count to be reached. */
@@ -175,7 +177,7 @@ export class PluginSession {
 					};
 		this.outcome = outcome;
 		this.#compareWithRecording(outcome);
-		await this.#record();
+		this.#record();
 		return outcome;
 	}
 
@@ -362,9 +364,10 @@ export class PluginSession {
 		this.#kvFlush = null;
 	}
 
-	/** Resolves once every plugin write received so far is in IndexedDB (tests and shutdown use it). */
+	/** Resolves once every plugin write and history entry so far is in IndexedDB (tests, benchmarks). */
 	async settled(): Promise<void> {
 		while (this.#kvFlush) await this.#kvFlush;
+		await this.#historyWrite;
 	}
 
 	/** Deletes every entry of the namespace, in IndexedDB and in the plugin's cache; its next read finds none. */
@@ -420,7 +423,7 @@ export class PluginSession {
 			code: result?.code ?? null,
 			duration
 		};
-		await this.#record();
+		this.#record();
 		return { callId: id, result, error, duration };
 	}
 
@@ -481,12 +484,15 @@ export class PluginSession {
 	}
 
 	/** Adds the finished trace to this plugin's history and persists it. */
-	async #record(): Promise<void> {
+	#record(): void {
 		const finished = this.#live;
 		if (!finished) return;
 		this.history = [...this.history, finished].slice(-HISTORY_LIMIT);
-		const saved = await this.#storage.historyAdd(finished);
-		if (!saved.ok) this.storageError = saved.error;
+		// Off the call's critical path: the result is shown at once, the history write follows (settled()).
+		this.#historyWrite = this.#historyWrite.then(async () => {
+			const saved = await this.#storage.historyAdd(finished);
+			if (!saved.ok) this.storageError = saved.error;
+		});
 	}
 
 	/** The module's bytes, once loaded (for share links and workspace files). */

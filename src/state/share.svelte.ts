@@ -14,6 +14,7 @@ import {
 	toWorkspace,
 	verifyModule,
 	type RecordedCall,
+	type SharedAbi,
 	type SharedSource,
 	type ShareNote,
 	type ShareParams,
@@ -25,6 +26,7 @@ import {
 	workspaceFileName
 } from '../lib/share/workspace-file';
 import { download } from '../lib/net/download';
+import { abiStateFor, pretty, type AbiChoice } from './abi.svelte';
 import type { Workspace } from './workspace.svelte';
 
 /** What the Share dialog shows. */
@@ -65,7 +67,10 @@ export class Sharing {
 		const modules = new Map<string, Uint8Array>();
 		const kv = new Map<string, ReadonlyMap<string, Uint8Array>>();
 		const recorded = new Map<string, RecordedCall>();
+		const abi = new Map<string, SharedAbi>();
 		for (const session of ws.sessions) {
+			const shared = sharedAbi(session.id);
+			if (shared) abi.set(session.id, shared);
 			if (session.bytes) modules.set(session.id, session.bytes);
 			if (options.includeKv) kv.set(session.settings.namespace, session.kv);
 			if (options.includeRecorded && session.trace && session.outcome) {
@@ -75,7 +80,7 @@ export class Sharing {
 				});
 			}
 		}
-		return fromWorkspace({ workspace: ws.snapshot(), modules, kv, recorded });
+		return fromWorkspace({ workspace: ws.snapshot(), modules, kv, recorded, abi });
 	}
 
 	/** A link to the open workspace, with its Markdown and embed snippets. */
@@ -190,6 +195,7 @@ export class Sharing {
 			if (checked.warning) notices.push(checked.warning);
 			const session = await ws.openState(plugin.state, bytes);
 			if (plugin.recorded) session.showRecorded(plugin.recorded);
+			if (plugin.abi) restoreAbi(session.id, plugin.abi);
 		}
 		const active = opened.workspace.activeId;
 		if (active && ws.sessions.some((s) => s.id === active)) ws.select(active);
@@ -227,6 +233,45 @@ export class Sharing {
 			case 'file-only':
 				return null;
 		}
+	}
+}
+
+/** A session's ABI panel state as share data: the profile, hook, bindings and each hook's arguments. */
+function sharedAbi(sessionId: string): SharedAbi | null {
+	const state = abiStateFor(sessionId);
+	if (state.chosen === null) return null;
+	const hookArgs: Record<string, unknown> = {};
+	for (const [hook, text] of Object.entries(state.argsText)) {
+		try {
+			hookArgs[hook] = JSON.parse(text) as unknown;
+		} catch {
+			// Arguments that are not JSON yet travel as the text the user typed.
+			hookArgs[hook] = text;
+		}
+	}
+	return {
+		profile: state.chosen,
+		hook: state.hookName,
+		bindings: { ...state.bindings },
+		hookArgs
+	};
+}
+
+/** Puts a shared ABI panel state back on a session. */
+function restoreAbi(sessionId: string, abi: SharedAbi) {
+	const state = abiStateFor(sessionId);
+	if (abi.profile === 'bub' || abi.profile === 'bifrost' || abi.profile === 'none') {
+		state.chosen = abi.profile as AbiChoice;
+	}
+	if (abi.hook) state.hookName = abi.hook;
+	if (abi.bindings) state.bindings = { ...abi.bindings };
+	if (abi.hookArgs) {
+		state.argsText = Object.fromEntries(
+			Object.entries(abi.hookArgs).map(([hook, value]) => [
+				hook,
+				typeof value === 'string' ? value : pretty(value)
+			])
+		);
 	}
 }
 

@@ -313,6 +313,7 @@ describe('history', () => {
 		const { session } = await open('greet', {}, storage);
 		await session.run(text('a'));
 		await session.run(text('b'));
+		await session.settled();
 		const stored = await new Storage(prefix).historyList();
 		expect(stored.ok).toBe(true);
 		const mine = stored.ok ? stored.traces.filter((t) => t.pluginId === session.id) : [];

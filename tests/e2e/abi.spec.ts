@@ -129,3 +129,50 @@ test('a Bifrost hook that packs a bad pointer: the error names the export and th
 	);
 	await expect(decoded.getByRole('definition').first()).toContainText('→ ptr 0x');
 });
+
+test('a Bub config imports, loads its plugins by URL, and runs a turn over them', async ({
+	page,
+	baseURL
+}) => {
+	await openApp(page);
+	await pickExample(page, 'Bub: prompt builder');
+	const abi = panel(page);
+	await abi.getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	const config = {
+		plugins: {
+			prompts: {
+				manifest: { wasm: [{ url: `${baseURL}examples/bub-prompt.wasm` }] },
+				wasi: false,
+				hooks: { build_prompt: 'build_prompt', system_prompt: 'system_prompt' }
+			},
+			model: {
+				manifest: { wasm: [{ url: `${baseURL}examples/bub-model.wasm` }] },
+				wasi: false,
+				hooks: { run_model: 'run_model' }
+			}
+		}
+	};
+	const chooser = page.waitForEvent('filechooser');
+	await abi.getByRole('button', { name: 'Import bub config' }).click();
+	await (
+		await chooser
+	).setFiles({
+		name: 'extism.json',
+		mimeType: 'application/json',
+		buffer: Buffer.from(JSON.stringify(config))
+	});
+	await abi.getByRole('button', { name: 'Load prompts' }).click();
+	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('prompts');
+	await panel(page).getByRole('button', { name: 'Load model' }).click();
+	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('model');
+	await panel(page).getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await panel(page).getByRole('button', { name: 'Run turn' }).click();
+	const turn = panel(page).getByRole('region', { name: 'Turn' });
+	await expect(turn).toContainText('The turn completed.');
+	await expect(
+		turn
+			.getByRole('listitem')
+			.filter({ hasText: /^run_model/ })
+			.first()
+	).toContainText('model answered');
+});

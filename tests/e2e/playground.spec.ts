@@ -130,3 +130,21 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		await page.screenshot({ path: `test-results/screenshots/playground-${colorScheme}.png` });
 	});
 }
+
+test('a .wasm dropped anywhere on the page loads', async ({ page }) => {
+	await openApp(page);
+	const bytes = [...(await readFile('public/examples/greet.wasm'))];
+	const transfer = await page.evaluateHandle((data) => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([new Uint8Array(data)], 'dropped.wasm', { type: 'application/wasm' }));
+		return dt;
+	}, bytes);
+	await page.dispatchEvent('main', 'dragover', { dataTransfer: transfer });
+	await page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText(
+		'dropped.wasm'
+	);
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello,');
+});

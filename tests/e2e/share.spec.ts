@@ -199,3 +199,25 @@ test('the workspace comes back after a reload and Recent keeps the previous one'
 	await dialog.getByRole('button', { name: 'Open My greeting' }).click();
 	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('Greet');
 });
+
+test('a link carries the ABI profile, the hook and its arguments', async ({ page, browser }) => {
+	await openApp(page);
+	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Bub: echo model' });
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+	const abi = page.getByRole('region', { name: 'Hook ABI' });
+	await abi.getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await abi.getByRole('combobox', { name: 'Hook' }).selectOption('run_model');
+	const args = '{"prompt": "shared prompt", "session_id": "cli:x", "state": {}}';
+	await abi.getByRole('textbox', { name: 'Hook arguments' }).fill(args);
+	const url = await makeLink(page);
+	const other = await browser.newContext();
+	const receiver = await other.newPage();
+	await receiver.goto(url);
+	const theirs = receiver.getByRole('region', { name: 'Hook ABI' });
+	await expect(theirs.getByRole('combobox', { name: 'Hook' })).toHaveValue('run_model');
+	await expect(theirs.getByRole('textbox', { name: 'Hook arguments' })).toHaveValue(
+		/"prompt": "shared prompt"/
+	);
+	await expect(theirs.getByRole('textbox', { name: 'Envelope' })).toHaveValue(/shared prompt/);
+	await other.close();
+});
