@@ -189,7 +189,8 @@ class PluginHost implements PluginHostApi {
 		if (!error && code !== null && code !== 0) error = exitError(request.export, code);
 		const memoryPages = this.#probe.memoryPages();
 		const duration = performance.now() - this.#call.t0;
-		this.#emit({
+		// The end event travels in the result's tail, not on the port: the caller needs no second message.
+		this.#call.pending.push({
 			type: 'end',
 			t: duration,
 			status: error ? 'error' : 'ok',

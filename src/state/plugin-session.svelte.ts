@@ -96,6 +96,9 @@ export class PluginSession {
 	#callId = 0;
 	#abort: ((error: PlaygroundError) => void) | null = null;
 	#traceDirty = false;
+	/** KV writes received but not yet shown, and whether a frame will show them. */
+	#kvDraft: Map<string, Uint8Array> | null = null;
+	#kvPublish = false;
 	/** The chain of history writes, so they land in order and `settled()` can wait for them. */
 	#historyWrite: Promise<void> = Promise.resolve();
 	/** The trace of the running (or last) call, which streamed events extend whatever `trace` shows. */
@@ -198,6 +201,7 @@ export class PluginSession {
 		const memoryChanged = settings.memory.maxPages !== this.settings.memory.maxPages;
 		this.settings = settings;
 		if (namespaceChanged) {
+			this.#kvDraft = null;
 			const kv = await this.#storage.kvList(settings.namespace);
 			this.kv = kv.ok ? kv.entries : new Map();
 			if (!kv.ok) this.storageError = kv.error;
@@ -222,6 +226,7 @@ export class PluginSession {
 
 	/** Sets or deletes KV entries from the KV view; the plugin sees them on its next call. */
 	async kvEdit(changes: KvChange[]): Promise<void> {
+		this.#publishKv();
 		const next = new Map(this.kv);
 		for (const { key, value } of changes) {
 			if (value === null) next.delete(key);
@@ -332,15 +337,26 @@ export class PluginSession {
 	/** A plugin wrote KV entries: show them and persist them, batching writes that arrive together. */
 	#applyPluginWrites(namespace: string, changes: KvChange[]) {
 		if (namespace === this.settings.namespace) {
-			const next = new Map(this.kv);
+			// Thousands of writes can arrive in one call: edit one private copy, publish it once per frame.
+			this.#kvDraft ??= new Map(this.kv);
 			for (const { key, value } of changes) {
-				if (value === null) next.delete(key);
-				else next.set(key, value);
+				if (value === null) this.#kvDraft.delete(key);
+				else this.#kvDraft.set(key, value);
 			}
-			this.kv = next;
+			if (!this.#kvPublish) {
+				this.#kvPublish = true;
+				requestAnimationFrame(() => this.#publishKv());
+			}
 		}
 		for (const change of changes) this.#pendingKv.push({ ...change, namespace });
 		this.#kvFlush ??= this.#persistKv();
+	}
+
+	/** Shows the plugin's KV writes gathered since the last frame. */
+	#publishKv() {
+		this.#kvPublish = false;
+		if (this.#kvDraft) this.kv = this.#kvDraft;
+		this.#kvDraft = null;
 	}
 
 	/** Writes queued KV changes, one transaction per namespace, until none are left. */
@@ -375,6 +391,7 @@ export class PluginSession {
 		const namespace = this.settings.namespace;
 		// Plugin writes still queued would land after the clear and bring entries back.
 		await this.settled();
+		this.#kvDraft = null;
 		this.kv = new Map();
 		await this.#host?.kvReset(namespace, {});
 		const cleared = await this.#storage.kvClear(namespace);
@@ -476,6 +493,8 @@ export class PluginSession {
 		} else {
 			await this.#received(answer.posted);
 			if (this.#live) appendEvents(this.#live, answer.tail);
+			// Port messages are ordered: every KV write of the call has arrived; show them with the result.
+			this.#publishKv();
 			this.#flushTrace();
 			this.runningSince = null;
 			this.status = 'ready';
@@ -489,10 +508,16 @@ export class PluginSession {
 		if (!finished) return;
 		this.history = [...this.history, finished].slice(-HISTORY_LIMIT);
 		// Off the call's critical path: the result is shown at once, the history write follows (settled()).
-		this.#historyWrite = this.#historyWrite.then(async () => {
-			const saved = await this.#storage.historyAdd(finished);
-			if (!saved.ok) this.storageError = saved.error;
-		});
+		this.#historyWrite = this.#historyWrite.then(
+			() =>
+				new Promise<void>((resolve) =>
+					setTimeout(async () => {
+						const saved = await this.#storage.historyAdd(finished);
+						if (!saved.ok) this.storageError = saved.error;
+						resolve();
+					}, 0)
+				)
+		);
 	}
 
 	/** The module's bytes, once loaded (for share links and workspace files). */

@@ -110,8 +110,13 @@ export class Storage {
 		return attempt(this.#history, 'save the call history', async (s) => {
 			const key = [trace.startedAt, trace.pluginId, trace.id];
 			await set(key, { v: RECORD_VERSION, trace } satisfies HistoryRecord, s);
-			const keys = await s('readonly', (os) => promisifyRequest(os.getAllKeys()));
-			if (keys.length > HISTORY_LIMIT) await delMany(keys.slice(0, keys.length - HISTORY_LIMIT), s);
+			const count = await s('readonly', (os) => promisifyRequest(os.count()));
+			if (count > HISTORY_LIMIT) {
+				const keys = await s('readonly', (os) =>
+					promisifyRequest(os.getAllKeys(null, count - HISTORY_LIMIT))
+				);
+				await delMany(keys, s);
+			}
 			return {};
 		});
 	}
