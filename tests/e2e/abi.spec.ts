@@ -1,20 +1,7 @@
 // The Hook ABI panel: bub hook calls decoded with Bub's rules, a whole turn over two bub plugins, Bub's
 // validation of a deliberately wrong plugin, a Bifrost pipeline that short-circuits, and a bad pointer.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-
-/** Scans the page and fails on serious or critical violations, listing them readably. */
-async function expectNoSeriousViolations(page: Page, view: string) {
-	const results = await new AxeBuilder({ page }).analyze();
-	const serious = results.violations.filter(
-		(v) => v.impact === 'serious' || v.impact === 'critical'
-	);
-	const report = serious.map(
-		(v) =>
-			`${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`
-	);
-	expect(report, `${view}: accessibility violations`).toEqual([]);
-}
+import { expectNoSeriousViolations } from './axe';
 
 async function openApp(page: Page) {
 	await page.goto('./');
