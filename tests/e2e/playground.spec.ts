@@ -117,17 +117,29 @@ test('a missing import is named before anything runs', async ({ page }) => {
 });
 
 for (const colorScheme of ['light', 'dark'] as const) {
-	test(`screenshot of a traced call, ${colorScheme}`, async ({ page }) => {
+	test(`screenshots of the main views, ${colorScheme}`, async ({ page }) => {
 		await page.emulateMedia({ colorScheme });
 		await page.setViewportSize({ width: 1280, height: 800 });
 		await openApp(page);
+		const shot = (view: string) =>
+			page.screenshot({ path: `test-results/screenshots/${view}-${colorScheme}.png` });
+		await shot('empty');
 		await pickExample(page, 'Key-value counter');
-		await page.getByRole('button', { name: 'Run' }).click();
-		await page.getByRole('button', { name: 'Run' }).click();
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
 		await pickExample(page, 'Count vowels');
-		await page.getByRole('button', { name: 'Run' }).click();
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
 		await expect(page.getByRole('region', { name: 'Trace' })).toContainText('var_set');
-		await page.screenshot({ path: `test-results/screenshots/playground-${colorScheme}.png` });
+		await shot('playground');
+		await page.getByRole('region', { name: 'Trace' }).scrollIntoViewIfNeeded();
+		await shot('trace');
+		await pickExample(page, 'Trap');
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await expect(page.getByRole('alert')).toContainText('trapped');
+		await shot('error');
+		await page.getByRole('button', { name: 'Share', exact: true }).click();
+		await expect(page.getByRole('textbox', { name: 'Share link' })).toHaveValue(/#v1\./);
+		await shot('share');
 	});
 }
 
