@@ -3,6 +3,7 @@
  * bindings set by descriptors or an imported extism.json, and the last hook call, turn and pipeline run.
  * Calls go through the plugin sessions; decoding, turns and pipelines are the pure code in `lib/abi`.
  */
+import { SvelteMap } from 'svelte/reactivity';
 import { bifrostProfile } from '../lib/abi/bifrost/profile';
 import { decodeHook, type BifrostDecoded } from '../lib/abi/bifrost/decode';
 import { findHook } from '../lib/abi/bifrost/hooks';
@@ -21,7 +22,7 @@ import {
 } from '../lib/abi/bub/config';
 import { readResponse } from '../lib/abi/bub/decode';
 import { encodeEnvelope } from '../lib/abi/bub/envelope';
-import { followUpsOf, type FollowUp } from '../lib/abi/bub/followups';
+import { followUpsOf, pollIntervalsOf, type FollowUp } from '../lib/abi/bub/followups';
 import { BUB_HOOKS } from '../lib/abi/bub/hooks';
 import { bindExport, bubProfile } from '../lib/abi/bub/profile';
 import { runTurn, type CallExport, type TurnPlugin, type TurnResult } from '../lib/abi/bub/turn';
@@ -130,6 +131,15 @@ export class AbiState {
 	busy = $state<'call' | 'turn' | 'pipeline' | null>(null);
 	/** Why the last action could not start (bad JSON, no export...). */
 	error = $state.raw<PlaygroundError | null>(null);
+	/** Channel name → poll interval in seconds, from the last decoded `provide_channels` descriptors. */
+	pollIntervals = $state<Record<string, number>>({});
+
+	/** The session whose ABI state this is (its imported extism.json bindings apply). */
+	readonly sessionId: string;
+
+	constructor(sessionId: string) {
+		this.sessionId = sessionId;
+	}
 
 	/** The arguments text of a hook: as typed, else its sample. */
 	argsFor(hook: HookSpec): string {
@@ -146,9 +156,12 @@ export class AbiState {
 	/** The export a hook is bound to in this module, or null when the host would skip it. */
 	bound(profile: Profile, hook: HookSpec, info: ModuleInfo | null): string | null {
 		if (info === null) return null;
-		const configured = this.bindings[hook.name];
 		if (profile.id === 'bub') {
-			return bindExport(hook, info, configured === undefined ? undefined : this.bindings);
+			// An imported extism.json binds hooks as in a turn; a descriptor's follow-up adds its export.
+			const config = configuredHooks.get(this.sessionId);
+			if (config !== undefined) return bindExport(hook, info, { ...config, ...this.bindings });
+			const picked = this.bindings[hook.name];
+			return bindExport(hook, info, picked === undefined ? undefined : this.bindings);
 		}
 		return profile.bind(hook, info);
 	}
@@ -204,6 +217,7 @@ export class AbiState {
 			return { ...base, decoded: null, error: outcome.error, followUps: [] };
 		}
 		const reading = readResponse(hook, outcome.output, outcome.code, outcome.error?.message);
+		if (hook === 'provide_channels') this.pollIntervals = pollIntervalsOf(hook, reading.passed);
 		return {
 			...base,
 			decoded: reading.decoded,
@@ -360,7 +374,7 @@ function busyError(session: PluginSession) {
 }
 
 /** Hook bindings from an imported extism.json, by session id: Bub binds only these. */
-const configuredHooks = new Map<string, Record<string, string>>();
+const configuredHooks = new SvelteMap<string, Record<string, string>>();
 
 /** Hook → export for a bub plugin: its imported extism.json bindings, else exports named after hooks. */
 function bubBindings(session: PluginSession): Record<string, string> {
@@ -379,7 +393,7 @@ const states = new Map<string, AbiState>();
 export function abiStateFor(sessionId: string): AbiState {
 	let state = states.get(sessionId);
 	if (state === undefined) {
-		state = new AbiState();
+		state = new AbiState(sessionId);
 		states.set(sessionId, state);
 	}
 	return state;

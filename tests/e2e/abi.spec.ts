@@ -163,3 +163,94 @@ test('a Bub config imports, loads its plugins by URL, and runs a turn over them'
 			.first()
 	).toContainText('model answered');
 });
+
+test('the hook argument form and the raw JSON edit the same arguments', async ({ page }) => {
+	await openApp(page);
+	await pickExample(page, 'Bub: echo model');
+	const abi = panel(page);
+	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('run_model');
+	const fields = abi.getByRole('group', { name: 'Hook argument fields' });
+	const prompt = fields.getByRole('textbox', { name: 'prompt', exact: true });
+	await expect(prompt).toHaveValue('Summarise my unread email');
+	await expect(fields.getByRole('textbox', { name: 'state', exact: true })).toHaveValue(
+		/"model": "openrouter:qwen\/qwen3-coder-plus"/
+	);
+
+	await prompt.fill('Draft a reply to Lisbon Print');
+	await expect(abi.getByRole('textbox', { name: 'Envelope' })).toHaveValue(
+		/"args": \{"prompt": "Draft a reply to Lisbon Print"/
+	);
+	const raw = abi.getByRole('textbox', { name: 'Hook arguments' });
+	await expect(raw).toHaveValue(/"prompt": "Draft a reply to Lisbon Print"/);
+
+	const args = JSON.parse(await raw.inputValue()) as Record<string, unknown>;
+	await raw.fill(JSON.stringify({ ...args, session_id: 'telegram:42', retries: 3, dry: true }));
+	await expect(fields.getByRole('textbox', { name: 'session_id', exact: true })).toHaveValue(
+		'telegram:42'
+	);
+	await expect(fields.getByRole('spinbutton', { name: 'retries' })).toHaveValue('3');
+	await expect(fields.getByRole('checkbox', { name: 'dry' })).toBeChecked();
+	await fields.getByRole('checkbox', { name: 'dry' }).uncheck();
+	await expect(raw).toHaveValue(/"dry": false/);
+
+	await raw.fill('["not", "an", "object"]');
+	await expect(fields).toContainText('The raw JSON is not an object');
+});
+
+test('channel.poll repeats at the descriptor’s interval while checked', async ({ page }) => {
+	await openApp(page);
+	await pickExample(page, 'Bub: channel');
+	const abi = panel(page);
+	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('provide_channels');
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	await abi.getByRole('button', { name: /^channel\.poll \(wasm\)/ }).click();
+	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('channel.poll');
+
+	const poll = abi.getByRole('checkbox', { name: 'Poll every 1 s' });
+	await poll.check();
+	const count = abi.getByRole('status').filter({ hasText: /^Polled/ });
+	await expect(count).toHaveText(/^Polled ([2-9]|\d{2,}) times$/, { timeout: 10_000 });
+	await expect(abi.getByRole('region', { name: 'Decoded result' })).toContainText('channel.poll');
+
+	await poll.uncheck();
+	const stoppedAt = await count.textContent();
+	await page.waitForTimeout(2_500);
+	await expect(count).toHaveText(stoppedAt ?? '');
+});
+
+test('a single hook call uses the bindings of the imported bub config', async ({
+	page,
+	baseURL
+}) => {
+	await openApp(page);
+	await pickExample(page, 'Bub: prompt builder');
+	await panel(page).getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	const config = {
+		plugins: {
+			model: {
+				manifest: { wasm: [{ url: `${baseURL}examples/bub-model.wasm` }] },
+				wasi: false,
+				hooks: { run_model: 'not_exported' }
+			}
+		}
+	};
+	const chooser = page.waitForEvent('filechooser');
+	await panel(page).getByRole('button', { name: 'Import bub config' }).click();
+	await (
+		await chooser
+	).setFiles({
+		name: 'extism.json',
+		mimeType: 'application/json',
+		buffer: Buffer.from(JSON.stringify(config))
+	});
+	await panel(page).getByRole('button', { name: 'Load model' }).click();
+	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('model');
+	const abi = panel(page);
+	await abi.getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await abi.getByRole('combobox', { name: 'Hook' }).selectOption('run_model');
+	// The config binds run_model to an export the module lacks, so Bub (and the card) skip it.
+	await expect(abi.getByRole('group', { name: 'Hook reference' })).toContainText(
+		'no export: the host would skip this hook'
+	);
+	await expect(abi.getByRole('button', { name: 'Call hook' })).toBeDisabled();
+});

@@ -74,3 +74,21 @@ export function followUpsOf(hook: string, passed: unknown, plugin: string): Foll
 	}
 	return [];
 }
+
+/**
+ * The poll interval, in seconds, of each channel a `provide_channels` answer described (as Bub read it:
+ * `pollIntervalSeconds`, default 1); channels whose interval is not a positive number are left out. Empty
+ * for other hooks.
+ */
+export function pollIntervalsOf(hook: string, passed: unknown): Record<string, number> {
+	const intervals: Record<string, number> = {};
+	if (hook !== 'provide_channels' || !Array.isArray(passed)) return intervals;
+	for (const channel of passed as unknown[]) {
+		if (!isJsonObject(channel) || typeof channel.name !== 'string' || channel.name === '') continue;
+		const seconds = channel.pollIntervalSeconds;
+		if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) {
+			if (!(channel.name in intervals)) intervals[channel.name] = seconds;
+		}
+	}
+	return intervals;
+}
