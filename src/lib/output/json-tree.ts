@@ -71,3 +71,12 @@ export function chunkRanges(start: number, end: number, size = CHUNK_SIZE): Rang
 	for (let s = start; s < end; s += step) ranges.push({ start: s, end: Math.min(end, s + step) });
 	return ranges;
 }
+
+/** A slice `[start, end)` of an object's or array's entries, as the tree's child lists render it. */
+export interface EntrySlice {
+	entries: [string, unknown][];
+	start: number;
+	end: number;
+	depth: number;
+	array: boolean;
+}

@@ -79,6 +79,14 @@ export function readShareState(value: unknown, options: ReadOptions): ShareState
 	};
 }
 
+/**
+ * Reads and rebuilds one call trace, with bytes stored as `bytes` says (a link's blob index, a file's
+ * base64); throws `Invalid` at the first field that breaks the shape. Trace export files use it too.
+ */
+export function readTrace(value: unknown, path: string, options: ReadOptions): CallTrace {
+	return new Reader(options).trace(value, path);
+}
+
 type Json = Record<string, unknown>;
 
 const INPUT_MODES: readonly InputMode[] = ['text', 'json', 'hex'];
