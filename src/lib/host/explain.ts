@@ -45,6 +45,25 @@ export function assemblyScriptImports(
 		.join('\n\n');
 }
 
+/**
+ * The About dialog's AssemblyScript sample: the generated declarations, then a few lines that use them.
+ * It lives here, not in the component, because Vite's dependency scan reads `import` lines in a Svelte
+ * script by pattern, even inside a template string, and would try to pre-bundle the PDK's AssemblyScript.
+ */
+export function assemblyScriptSample(): string {
+	return `${assemblyScriptImports()}
+
+// Using them with @extism/as-pdk:
+import { Memory } from '@extism/as-pdk';
+import { length } from '@extism/as-pdk/lib/env';
+
+const key = Memory.allocateString('count');
+const found = kv_read(key.offset);
+// A missing key is an empty block: length 0, so this is ''.
+const current = new Memory(found, length(found)).toString();
+kv_write(key.offset, Memory.allocateString('1').offset);`;
+}
+
 /** The playground's own host function names, for messages: `kv_read, kv_write and log`. */
 function playgroundNames(): string {
 	const names = PLAYGROUND_FUNCTIONS.map((f) => f.name);

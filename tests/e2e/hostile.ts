@@ -1,0 +1,50 @@
+/**
+ * Helpers for the fault and abuse suite: hostile modules built from WAT in the test itself, and the longest
+ * main-thread task the page ran (the trust issue's budget is 200 ms), measured with a PerformanceObserver.
+ */
+import type { Page } from '@playwright/test';
+
+/** No main-thread task may take longer than this while the page handles hostile input. */
+export const LONG_TASK_BUDGET_MS = 200;
+
+/** Compiles WAT text to a module's bytes with wabt, as the example build does. */
+export async function buildWat(wat: string, name = 'hostile.wat'): Promise<Buffer> {
+	const wabt = await (await import('wabt')).default();
+	const module = wabt.parseWat(name, wat, {
+		memory64: true,
+		bulk_memory: true
+	});
+	try {
+		return Buffer.from(module.toBinary({}).buffer);
+	} finally {
+		module.destroy();
+	}
+}
+
+/** Every byte as a WAT string escape, so any payload survives the WAT parser unchanged. */
+export const watString = (s: string | Uint8Array): string =>
+	[...(typeof s === 'string' ? new TextEncoder().encode(s) : s)]
+		.map((b) => `\\${b.toString(16).padStart(2, '0')}`)
+		.join('');
+
+/**
+ * Starts recording long main-thread tasks from the next navigation on. Call before `page.goto`; read the
+ * figures with `longestTask`.
+ */
+export async function watchLongTasks(page: Page): Promise<void> {
+	await page.addInitScript(() => {
+		const w = window as unknown as { __longTasks: number[] };
+		w.__longTasks = [];
+		new PerformanceObserver((list) => {
+			for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+		}).observe({ type: 'longtask', buffered: true });
+	});
+}
+
+/** The longest main-thread task seen since the page loaded (0 when none passed 50 ms), and how many. */
+export async function longestTask(page: Page): Promise<{ longest: number; count: number }> {
+	return page.evaluate(() => {
+		const tasks = (window as unknown as { __longTasks?: number[] }).__longTasks ?? [];
+		return { longest: Math.max(0, ...tasks), count: tasks.length };
+	});
+}
