@@ -1,6 +1,7 @@
 // The Hook ABI panel: bub hook calls decoded with Bub's rules, a whole turn over two bub plugins, Bub's
 // validation of a deliberately wrong plugin, a Bifrost pipeline that short-circuits, and a bad pointer.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { expectNoSeriousViolations } from './axe';
 
 async function openApp(page: Page) {

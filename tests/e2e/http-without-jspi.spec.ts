@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { hideJspi } from '../../scripts/find-browser.mjs';
 
 // Chromium has JS Promise Integration; Firefox and Safari do not. Hiding it from the page and from every

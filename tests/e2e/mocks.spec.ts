@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('a missing import can be mocked from the page, and the mock shows in the trace', async ({
 	page

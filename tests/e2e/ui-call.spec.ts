@@ -1,6 +1,7 @@
 // The Call panel: the lazily loaded CodeMirror input editor, its modes and validation, input from a file,
 // keyboard use, and the function picker's signature hint.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -1,6 +1,7 @@
 // Loading (gallery, pasted manifest), inspecting, the KV store panel, Host settings and the host ABI panel.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type FileChooser, type Page } from '@playwright/test';
+import type { FileChooser, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { readFile } from 'node:fs/promises';
 
 async function openApp(page: Page) {

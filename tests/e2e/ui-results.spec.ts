@@ -1,6 +1,7 @@
 // Seeing results: the Output views (JSON tree, hex, images), copy and download, the Trace panel's filters,
 // details and export/import, the History diff, and a 50,000-event trace that stays virtualised.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import wabt from 'wabt';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 /** Every byte as a WAT string escape, so any payload survives the WAT parser unchanged. */
 const watString = (s: string) =>
