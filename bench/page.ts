@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import createPlugin, { type CallContext, type PluginOutput } from '@extism/extism';
 import { createStore, set, setMany } from 'idb-keyval';
 import { defaultSettings } from '../src/lib/host/settings';
+import { instantiateTime } from '../src/lib/trace/build';
 import { PluginSession } from '../src/state/plugin-session.svelte';
 import { RECORD_VERSION, Storage } from '../src/state/storage';
 import type { ComlinkFloorApi } from './comlink-worker';
@@ -331,7 +332,7 @@ async function coldStart(specs: ColdSpec[]) {
 			phases.load.push(loaded);
 			phases.run.push(elapsed - loaded);
 			phases.compile.push(session.timings?.compileMs ?? NaN);
-			phases.instantiate.push(session.timings?.instantiateMs ?? NaN);
+			phases.instantiate.push(session.trace ? (instantiateTime(session.trace) ?? NaN) : NaN);
 			session.dispose();
 			return elapsed;
 		},
@@ -424,7 +425,6 @@ async function reinstantiate(iterations: number) {
 	const module = await WebAssembly.compile(traceBytes as Uint8Array<ArrayBuffer>);
 	const spinner = await openSession(storage, 'trace', traceBytes, 'spin');
 	const restart: number[] = [];
-	const instantiate: number[] = [];
 	const floorNew: number[] = [];
 	const floorSpare: number[] = [];
 	/** A minimal worker stuck in `spin`, as the playground's is when Stop is pressed. */
@@ -468,12 +468,11 @@ async function reinstantiate(iterations: number) {
 
 		if (i < 0) continue;
 		restart.push(t1 - t0);
-		instantiate.push(spinner.timings?.instantiateMs ?? NaN);
 		floorNew.push(newMs);
 		floorSpare.push(spareMs);
 	}
 	spinner.dispose();
-	return { configure, restart, instantiate, floorNew, floorSpare };
+	return { configure, restart, floorNew, floorSpare };
 }
 
 /** 3. KV: 10,000 writes in one call until durable, and kv_read throughput, each beside its floor. */

@@ -595,7 +595,7 @@ function table(f, errors) {
 				''
 			);
 			add(
-				`  ${name}:   compile / instantiate in the worker`,
+				`  ${name}:   compile in load() / instantiate in the first run()`,
 				`${fmtMs(s.playgroundCompile.median)} / ${fmtMs(s.playgroundInstantiate.median)}`,
 				'',
 				''
@@ -630,7 +630,6 @@ function table(f, errors) {
 		section('2b. Re-instantiation from the cached Module (median)');
 		const r = f.reinstantiate;
 		add('  stop() → ready (new worker, load({module}))', fmtMs(r.restart.median), '', '');
-		add('    of which instantiate in the worker', fmtMs(r.instantiate.median), '', '');
 		add(
 			'  vs minimal worker: terminate, new worker, load',
 			'',
@@ -828,7 +827,6 @@ async function main() {
 			const r = /** @type {any} */ (await inPage(page, 'reinstantiate', N(15, 4), 200));
 			figures.reinstantiate = {
 				restart: stats(r.restart),
-				instantiate: stats(r.instantiate),
 				configure: stats(r.configure),
 				floorNew: stats(r.floorNew),
 				floorSpare: stats(r.floorSpare)

@@ -1,6 +1,6 @@
 // Runs every check and test suite in order, streams their output, and ends with one "N passed, N failed" line.
 //
-// Steps: examples, check, lint, unit, browser, build, e2e. Every step runs even when an earlier one failed; a
+// Steps: examples, check, lint, unit, browser, build, e2e, dev. Every step runs even when an earlier one failed; a
 // step whose input failed (browser, build and e2e need the examples; e2e needs the build) is marked so.
 // Counts are tests from the vitest and Playwright JSON reports; a failing non-test step (check, lint, build,
 // examples), or a test step that failed without a failing test (a config or load error), adds 1 to failed.
@@ -109,6 +109,15 @@ const STEPS = [
 		needs: ['examples', 'build'],
 		env: (dir) => ({ PLAYWRIGHT_JSON_OUTPUT_NAME: join(dir, 'e2e.json') }),
 		report: (dir) => playwrightCounts(join(dir, 'e2e.json'))
+	},
+	{
+		// `npm run dev` as the README starts it, on a fresh dependency cache, with the app run in Chromium.
+		name: 'dev',
+		command: 'playwright',
+		args: () => ['test', '--config', 'playwright.dev.config.ts', '--reporter=list,json'],
+		needs: [],
+		env: (dir) => ({ PLAYWRIGHT_JSON_OUTPUT_NAME: join(dir, 'dev.json') }),
+		report: (dir) => playwrightCounts(join(dir, 'dev.json'))
 	}
 ];
 

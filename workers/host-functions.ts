@@ -4,7 +4,7 @@
  * `http_*` functions. Each records a host event in the trace.
  */
 import type { CallContext } from '@extism/extism';
-import { utf8Decode, utf8Encode } from '../src/lib/bytes/encoding';
+import { formatBytes, utf8Decode, utf8Encode } from '../src/lib/bytes/encoding';
 import type { HostFailure } from '../src/lib/host/classify';
 import {
 	answerMock,
@@ -13,7 +13,9 @@ import {
 	numericResult,
 	type MockSpec
 } from '../src/lib/host/mocks';
-import { hostAllowed, type HostSettings } from '../src/lib/host/settings';
+import { capBytes } from '../src/lib/host/memory-budget';
+import { MemoryLedger } from '../src/lib/host/memory-cap';
+import { httpRefusal, type HostSettings } from '../src/lib/host/settings';
 import { payload } from '../src/lib/trace/build';
 import type { HostEvent, LogEvent } from '../src/lib/trace/types';
 import { EXTISM_ENV, EXTISM_USER, type ImportInfo } from '../src/lib/wasm/types';
@@ -31,6 +33,8 @@ export interface HostEnv {
 	kvPut(key: string, value: Uint8Array): void;
 	/** Whether a log line at `level` passes the user's log level. */
 	logs(level: LogEvent['level']): boolean;
+	/** The plugin's linear memory now, in bytes (0 before it has an instance). */
+	memoryBytes(): number;
 }
 
 type HostFn = (ctx: CallContext, ...args: bigint[]) => bigint | number | void;
@@ -44,7 +48,8 @@ type Traced = {
 class HostError extends Error {
 	constructor(
 		message: string,
-		readonly kind: HostFailure['kind'] = 'host'
+		readonly kind: HostFailure['kind'] = 'host',
+		readonly hint?: string
 	) {
 		super(message);
 	}
@@ -56,11 +61,23 @@ export interface MockedImport {
 	spec: MockSpec;
 }
 
-/** Builds the `functions` option for `createPlugin`, including the user's mocks. */
+/**
+ * Builds the `functions` option for `createPlugin`, including the user's mocks. Functions given for
+ * `extism:host/env` replace the SDK kernel's own, which is how `alloc` is counted against Max memory.
+ */
 export function hostFunctions(
 	env: HostEnv,
 	mocks: readonly MockedImport[] = []
 ): Record<string, Record<string, HostFn>> {
+	/** Records a host function's failure in the call and the trace, then lets it unwind the plugin. */
+	const failed = (ns: string, name: string, t: number, err: unknown): never => {
+		const message = err instanceof Error ? err.message : String(err);
+		const kind = err instanceof HostError ? err.kind : 'host';
+		const hint = err instanceof HostError ? err.hint : undefined;
+		env.failed({ kind, ns, name, message, ...(hint ? { hint } : {}) });
+		env.emit({ type: 'host', t, ns, name, args: {}, error: message, dur: env.now() - t });
+		throw err;
+	};
 	const traced =
 		(ns: string, name: string, impl: (ctx: CallContext, ...args: bigint[]) => Traced): HostFn =>
 		(ctx, ...args) => {
@@ -70,13 +87,38 @@ export function hostFunctions(
 				env.emit({ type: 'host', t, ns, name, args: shown, result, dur: env.now() - t });
 				return ret;
 			} catch (err) {
-				const message = err instanceof Error ? err.message : String(err);
-				const kind = err instanceof HostError ? err.kind : 'host';
-				env.failed({ kind, ns, name, message });
-				env.emit({ type: 'host', t, ns, name, args: {}, error: message, dur: env.now() - t });
-				throw err;
+				return failed(ns, name, t, err);
 			}
 		};
+
+	const ledger = new MemoryLedger();
+	/** Refuses a request that would take the plugin past its Max memory. */
+	const admit = (ctx: CallContext, bytes: number, what: string) => {
+		const cap = capBytes(env.settings().memory.maxPages);
+		const refused = ledger.admit({ bytes, what }, env.memoryBytes(), cap, (index) =>
+			Number(ctx.length(BigInt(index) << BLOCK_INDEX_SHIFT))
+		);
+		if (refused) throw new HostError(refused.message, 'limit', refused.hint);
+	};
+	/** Counts a new block, refusing one whose index does not fit in an address (it would alias another). */
+	const track = (address: bigint, size: number): bigint => {
+		const index = Number(address >> BLOCK_INDEX_SHIFT);
+		if (index >= MAX_BLOCKS) {
+			throw new HostError(
+				`The plugin made ${MAX_BLOCKS.toLocaleString('en-US')} Extism blocks in one call, the most an address can name (the SDK never reuses a block's number within a call).`,
+				'limit',
+				'Allocate fewer, larger blocks per call, or split the work over several calls.'
+			);
+		}
+		ledger.track(index, size);
+		return address;
+	};
+	/** `ctx.store`, counted: every block a host function hands the plugin is part of what it holds. */
+	const store = (ctx: CallContext, bytes: Uint8Array | string): bigint => {
+		const size = typeof bytes === 'string' ? utf8Encode(bytes).byteLength : bytes.byteLength;
+		admit(ctx, size, `storing a ${formatBytes(size)} value`);
+		return track(ctx.store(bytes), size);
+	};
 
 	const readBytes = (ctx: CallContext, offset: bigint, what: string): Uint8Array => {
 		const block = ctx.read(offset);
@@ -97,7 +139,7 @@ export function hostFunctions(
 			// A copy, so a plugin writing into the block cannot change the cache.
 			const stored = value ? value.slice() : new Uint8Array(0);
 			return {
-				ret: ctx.store(stored),
+				ret: store(ctx, stored),
 				args: { key },
 				result: value ? payload(value) : '(missing: empty value)'
 			};
@@ -121,7 +163,7 @@ export function hostFunctions(
 			const config = env.settings().config;
 			const value = Object.hasOwn(config, key) ? config[key] : undefined;
 			return {
-				ret: value === undefined ? 0n : ctx.store(value),
+				ret: value === undefined ? 0n : store(ctx, value),
 				args: { key },
 				result: value === undefined ? '(not set)' : payload(utf8Encode(value))
 			};
@@ -130,7 +172,7 @@ export function hostFunctions(
 			const key = readText(ctx, keyOffset, 'var_get key');
 			const value = ctx.getVariable(key)?.bytes();
 			return {
-				ret: value ? ctx.store(value.slice()) : 0n,
+				ret: value ? store(ctx, value.slice()) : 0n,
 				args: { key },
 				result: value ? payload(value) : '(not set)'
 			};
@@ -139,32 +181,31 @@ export function hostFunctions(
 			const key = readText(ctx, keyOffset, 'var_set key');
 			if (valueOffset === 0n) {
 				ctx.deleteVariable(key);
+				ledger.setVar(key, null);
 				return { ret: undefined, args: { key }, result: '(deleted)' };
 			}
 			const value = readBytes(ctx, valueOffset, 'var_set value').slice();
+			admit(ctx, ledger.varDelta(key, value.byteLength), `setting var "${key}"`);
 			try {
 				ctx.setVariable(key, value);
 			} catch (err) {
 				throw new HostError(err instanceof Error ? err.message : String(err), 'limit');
 			}
+			ledger.setVar(key, value.byteLength);
 			return { ret: undefined, args: { key, value: payload(value) } };
 		}),
 		http_request: traced(EXTISM_ENV, 'http_request', (ctx, requestOffset, bodyOffset) => {
 			const request = parseHttpRequest(readText(ctx, requestOffset, 'http_request request'));
 			const settings = env.settings();
-			if (!hostAllowed(request.url.hostname, settings.allowedHosts)) {
-				const list = settings.allowedHosts.length ? settings.allowedHosts.join(', ') : 'none';
-				throw new HostError(
-					`HTTP request to "${request.url.hostname}" refused: it is not in allowed_hosts (allowed: ${list}). Add it under Allowed hosts in Host settings if the plugin should reach it.`
-				);
-			}
+			const refused = httpRefusal(request.url, self.location.origin, settings.allowedHosts);
+			if (refused) throw new HostError(refused);
 			const body =
 				bodyOffset === 0n || request.method === 'GET' || request.method === 'HEAD'
 					? null
 					: readBytes(ctx, bodyOffset, 'http_request body').slice();
 			const response = http.send(request, body, settings.memory.maxHttpResponseBytes);
 			return {
-				ret: ctx.store(response.slice()),
+				ret: store(ctx, response.slice()),
 				args: {
 					method: request.method,
 					url: request.url.href,
@@ -174,7 +215,18 @@ export function hostFunctions(
 			};
 		}),
 		http_status_code: () => http.status,
-		http_headers: (ctx) => ctx.store(JSON.stringify(http.headers))
+		http_headers: (ctx) => store(ctx, JSON.stringify(http.headers)),
+		// Not traced: PDKs call it for every value they pass; it shows in the trace only when refused.
+		alloc: (ctx, size) => {
+			const t = env.now();
+			try {
+				const bytes = Number(size);
+				admit(ctx, bytes, `alloc of ${formatBytes(bytes)}`);
+				return track(ctx.alloc(size), bytes);
+			} catch (err) {
+				return failed(EXTISM_ENV, 'alloc', t, err);
+			}
+		}
 	};
 
 	const functions: Record<string, Record<string, HostFn>> = {
@@ -183,10 +235,15 @@ export function hostFunctions(
 	};
 	for (const { imp, spec } of mocks) {
 		functions[imp.module] ??= {};
-		functions[imp.module][imp.name] = mockFunction(imp, spec, traced);
+		functions[imp.module][imp.name] = mockFunction(imp, spec, traced, store);
 	}
 	return functions;
 }
+
+/** An Extism block address keeps the block's index in its top 16 bits (the SDK's `Block.indexToAddress`). */
+const BLOCK_INDEX_SHIFT = 48n;
+/** Blocks one call can have: past this, an index overflows its 16 bits and the address names block 0. */
+const MAX_BLOCKS = 65536;
 
 type TraceWrap = (
 	ns: string,
@@ -198,7 +255,12 @@ type TraceWrap = (
  * A mock behaves by the import's shape: Extism-style functions read their first argument as a memory block
  * and return a new block; numeric ones see and return plain numbers.
  */
-function mockFunction(imp: ImportInfo, spec: MockSpec, traced: TraceWrap): HostFn {
+function mockFunction(
+	imp: ImportInfo,
+	spec: MockSpec,
+	traced: TraceWrap,
+	store: (ctx: CallContext, bytes: Uint8Array) => bigint
+): HostFn {
 	const shape = mockShape(imp.signature);
 	const resultType = imp.signature?.results[0];
 	return traced(imp.module, imp.name, (ctx, ...args) => {
@@ -219,7 +281,7 @@ function mockFunction(imp: ImportInfo, spec: MockSpec, traced: TraceWrap): HostF
 		if (resultType === undefined) return { ret: undefined, args: shown, result: '(no result)' };
 		if (shape === 'extism') {
 			const bytes = utf8Encode(answer.value);
-			return { ret: ctx.store(bytes), args: shown, result: payload(bytes) };
+			return { ret: store(ctx, bytes), args: shown, result: payload(bytes) };
 		}
 		return { ret: numericResult(answer.value, resultType), args: shown, result: answer.value };
 	});
@@ -269,6 +331,8 @@ class HttpState {
 		this.headers = {};
 		const xhr = new XMLHttpRequest();
 		xhr.open(request.method, request.url.href, false);
+		// Cross-origin requests then carry no cookies or HTTP auth; same-origin ones are refused unless named.
+		xhr.withCredentials = false;
 		xhr.responseType = 'arraybuffer';
 		for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
 		try {

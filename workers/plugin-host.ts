@@ -5,7 +5,8 @@
 import './no-jspi';
 import * as Comlink from 'comlink';
 import createPlugin, { type Plugin } from '@extism/extism';
-import { fail, type PlaygroundError } from '../src/lib/errors';
+import { sha256Hex } from '../src/lib/bytes/hash';
+import { fail, type PlaygroundError, type Result } from '../src/lib/errors';
 import {
 	classifyCallError,
 	exitError,
@@ -17,16 +18,26 @@ import { isRawAbiModule } from '../src/lib/abi/bifrost/revisions';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
 import { wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { payload } from '../src/lib/trace/build';
+import {
+	BATCH_MAX_BYTES,
+	BATCH_MAX_EVENTS,
+	eventBytes,
+	StreamBudget
+} from '../src/lib/trace/flood';
 import type { LogEvent, LogLevel, TraceEvent } from '../src/lib/trace/types';
 import { inspectModule } from '../src/lib/wasm/inspect';
 import { limitMemory } from '../src/lib/wasm/limit-memory';
-import type { ModuleInfo } from '../src/lib/wasm/types';
+import { packModuleInfo, unpackModuleInfo } from '../src/lib/wasm/pack';
+import { startCode } from '../src/lib/wasm/start-code';
+import { PAGE_SIZE, type ModuleInfo } from '../src/lib/wasm/types';
 import { hostFunctions } from './host-functions';
 import { InstanceProbe } from './instance-probe';
+import { KvLogWriter } from './kv-log';
 import type {
 	CallRequest,
 	CallResult,
 	KvChange,
+	KvWritten,
 	LoadRequest,
 	LoadResult,
 	PluginHostApi,
@@ -41,6 +52,8 @@ const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 /** Events sent at once in each window before batching starts; keeps quiet calls live and busy ones cheap. */
 const IMMEDIATE_PER_WINDOW = 32;
 const WINDOW_MS = 50;
+/** A batch of logged KV writes is sent at least this often while a call keeps writing. */
+const KV_WINDOW_MS = 50;
 
 /** The call in progress: its id, start time and events not yet posted. */
 interface ActiveCall {
@@ -51,6 +64,10 @@ interface ActiveCall {
 	sentInWindow: number;
 	/** Events posted on the port so far. */
 	posted: number;
+	/** Payload bytes of `pending`, to post a batch before it grows slow to clone. */
+	pendingBytes: number;
+	/** What the call may still stream; the rest is counted as dropped (trace/flood.ts). */
+	budget: StreamBudget;
 	hostFailure: HostFailure | null;
 }
 
@@ -64,10 +81,24 @@ class PluginHost implements PluginHostApi {
 	#wasi = false;
 	#port: MessagePort | null = null;
 	#kv = new Map<string, Uint8Array>();
+	/** This worker's KV write-ahead log; null when the context has no OPFS sync access or Web Locks. */
+	#log: KvLogWriter | null = null;
+	/** Number of the last plugin write; batches, `kvSync` and `kvAck` count in it. */
+	#kvSeq = 0;
+	/** Logged writes not yet sent to the main thread, and when the first of them was made. */
+	#kvBatch: KvWritten[] = [];
+	#kvBatchStart = 0;
 	#call: ActiveCall | null = null;
 	#probe = new InstanceProbe();
 
 	async load(request: LoadRequest): Promise<LoadResult> {
+		// Hashing holds the thread it runs on (about 100 ms for 30 MB): this one, not the page's.
+		const sha256 = 'bytes' in request.source ? await sha256Hex(request.source.bytes) : null;
+		const result = await this.#load(request);
+		return sha256 ? { ...result, sha256 } : result;
+	}
+
+	async #load(request: LoadRequest): Promise<LoadResult> {
 		this.#port = request.events;
 		this.#settings = request.settings;
 		this.#kv = new Map(Object.entries(request.kv));
@@ -83,7 +114,7 @@ class PluginHost implements PluginHostApi {
 				cap === null
 					? { ok: true as const, bytes: request.source.bytes }
 					: limitMemory(request.source.bytes, cap);
-			if (!limited.ok) return { ...limited, info, module: null };
+			if (!limited.ok) return { ...limited, info: packModuleInfo(info), module: null };
 			const t = performance.now();
 			try {
 				module = await WebAssembly.compile(limited.bytes as Uint8Array<ArrayBuffer>);
@@ -95,26 +126,88 @@ class PluginHost implements PluginHostApi {
 						`The module does not compile: ${message}`,
 						'The file is not valid WebAssembly for this browser. Rebuild it, or check that it uses no features this browser lacks.'
 					),
-					info,
+					info: packModuleInfo(info),
 					module: null
 				};
 			}
 			compileMs = performance.now() - t;
 		} else {
 			module = request.source.module;
-			info = request.source.info;
+			info = unpackModuleInfo(request.source.info);
 		}
 		this.#module = module;
 		this.#info = info;
-		const started = await this.#instantiate();
-		if (!started.ok) return { ...started, info, module };
-		return { ok: true, info, module, wasi: this.#wasi, compileMs, instantiateMs: started.ms };
+		// Nothing of the plugin runs here: instantiation (and its start code) waits for the first call.
+		const checked = this.#check();
+		// Packed: the page would spend a second unpacking 100,000 export objects from a structured clone.
+		const packed = packModuleInfo(info);
+		if (!checked.ok) return { ...checked, info: packed, module };
+		return { ok: true, info: packed, module, wasi: this.#wasi, compileMs };
 	}
 
 	async configure(settings: HostSettings) {
 		this.#settings = settings;
+		const checked = this.#check();
+		return checked.ok ? { ok: true as const, wasi: this.#wasi } : checked;
+	}
+
+	/**
+	 * Drops the instance (the next call instantiates under the settings in force) and checks, without
+	 * running anything, that every import is provided.
+	 */
+	#check(): Result<object> {
+		const settings = this.#settings;
+		const info = this.#info;
+		if (!settings || !info) return fail('load', 'No module is loaded.', 'Load a plugin first.');
+		this.#plugin = null;
+		this.#raw = null;
+		this.#wasi = wasiEnabled(settings, info.needsWasi);
+		if (isRawAbiModule(info)) return { ok: true };
+		const missing = missingImports(info.imports, {
+			wasi: this.#wasi,
+			mocked: new Set(Object.keys(settings.mocks ?? {}))
+		});
+		if (!missing.length) return { ok: true };
+		const { message, hint } = describeMissing(missing, !this.#wasi);
+		return fail('link', message, hint);
+	}
+
+	/**
+	 * Instantiates inside the current call when it has no instance yet (or wants a fresh one): the start
+	 * code runs here, under the call's timeout and Stop. The main thread is told the phase, so a timeout
+	 * can blame the start code, and the trace gets an `instantiate` step.
+	 */
+	async #ready(fresh: boolean): Promise<Result<object>> {
+		const call = this.#call;
+		const info = this.#info;
+		if (!call || !info || !(fresh || !(this.#plugin ?? this.#raw?.alive))) return { ok: true };
+		this.#flush();
+		this.#post({ type: 'phase', callId: call.id, phase: 'instantiate' });
+		const t = this.#elapsed();
 		const started = await this.#instantiate();
-		return started.ok ? { ok: true as const, wasi: this.#wasi } : started;
+		this.#emit({
+			type: 'instantiate',
+			t,
+			dur: this.#elapsed() - t,
+			ran: startCode(info, isRawAbiModule(info)),
+			...(started.ok ? {} : { error: started.error.message })
+		});
+		this.#post({ type: 'phase', callId: call.id, phase: 'call' });
+		return started;
+	}
+
+	async kvOpenLog(store: string, file: string) {
+		this.#log = await KvLogWriter.open(store, file);
+		return this.#log !== null;
+	}
+
+	async kvSync() {
+		this.#kvSend();
+		return this.#kvSeq;
+	}
+
+	async kvAck(seq: number) {
+		this.#log?.acknowledge(seq);
 	}
 
 	async kvApply(namespace: string, changes: KvChange[]) {
@@ -126,6 +219,7 @@ class PluginHost implements PluginHostApi {
 	}
 
 	async kvReset(namespace: string, entries: Record<string, Uint8Array>) {
+		this.#kvSend();
 		if (this.#settings) this.#settings = { ...this.#settings, namespace };
 		this.#kv = new Map(Object.entries(entries));
 	}
@@ -155,11 +249,6 @@ class PluginHost implements PluginHostApi {
 			};
 		}
 		if (isRawAbiModule(this.#info)) return this.#callRawAsCall(request);
-		if (settings.freshInstance || !this.#plugin) {
-			const started = await this.#instantiate();
-			if (!started.ok) return { ...empty, ...started };
-		}
-		const plugin = this.#plugin as Plugin;
 		this.#call = this.#begin(request.id);
 		this.#emit({
 			type: 'start',
@@ -168,22 +257,27 @@ class PluginHost implements PluginHostApi {
 			input: payload(request.input),
 			...(request.hook ? { hook: request.hook } : {})
 		});
-		this.#probe.lastCode = null;
 		let output = new Uint8Array(0);
 		let error: PlaygroundError | null = null;
-		const restoreConsole = this.#captureStdio();
-		try {
-			const result = await plugin.call(request.export, request.input);
-			if (result) output = new Uint8Array(result.arrayBuffer() as ArrayBuffer);
-		} catch (err) {
-			error = classifyCallError(thrownLike(err), {
-				exportName: request.export,
-				hostFailure: this.#call.hostFailure,
-				memoryPages: this.#probe.memoryPages(),
-				maxPages: settings.memory.maxPages
-			});
-		} finally {
-			restoreConsole();
+		const started = await this.#ready(settings.freshInstance);
+		this.#probe.lastCode = null;
+		if (!started.ok) error = started.error;
+		else {
+			const plugin = this.#plugin as Plugin;
+			const restoreConsole = this.#captureStdio();
+			try {
+				const result = await plugin.call(request.export, request.input);
+				if (result) output = new Uint8Array(result.arrayBuffer() as ArrayBuffer);
+			} catch (err) {
+				error = classifyCallError(thrownLike(err), {
+					exportName: request.export,
+					hostFailure: this.#call.hostFailure,
+					memoryPages: this.#probe.memoryPages(),
+					maxPages: settings.memory.maxPages
+				});
+			} finally {
+				restoreConsole();
+			}
 		}
 		const code = this.#probe.lastCode;
 		if (!error && code !== null && code !== 0) error = exitError(request.export, code);
@@ -202,35 +296,30 @@ class PluginHost implements PluginHostApi {
 			outputSize: output.byteLength,
 			memoryPages
 		});
-		const { pending: tail, posted } = this.#call;
-		this.#call = null;
+		const { tail, posted } = this.#settle(this.#call);
 		const base = { id: request.id, output, code, memoryPages, tail, posted };
 		const result: CallResult = error ? { ...base, ok: false, error } : { ...base, ok: true };
 		return Comlink.transfer(result, [output.buffer]);
 	}
 
-	/** (Re)creates the SDK plugin from the cached module under the current settings. */
-	async #instantiate(): Promise<{ ok: true; ms: number } | { ok: false; error: PlaygroundError }> {
+	/**
+	 * (Re)creates the plugin from the cached module under the current settings, whose imports `#check`
+	 * found complete; the module's start code runs here.
+	 */
+	async #instantiate(): Promise<Result<object>> {
+		const checked = this.#check();
 		const settings = this.#settings;
 		const info = this.#info;
 		const module = this.#module;
+		if (!checked.ok) return checked;
 		if (!settings || !info || !module)
 			return fail('load', 'No module is loaded.', 'Load a plugin first.');
-		this.#plugin = null;
-		this.#raw = null;
-		this.#wasi = wasiEnabled(settings, info.needsWasi);
 		if (isRawAbiModule(info)) return this.#instantiateRaw(module, info, settings);
 		const mocked = new Set(Object.keys(settings.mocks ?? {}));
-		const missing = missingImports(info.imports, { wasi: this.#wasi, mocked });
 		// Mocks stand in only for what nothing else provides.
 		const mocks = missingImports(info.imports, { wasi: this.#wasi })
 			.filter((imp) => mocked.has(importKey(imp)))
 			.map((imp) => ({ imp, spec: settings.mocks[importKey(imp)] }));
-		if (missing.length) {
-			const { message, hint } = describeMissing(missing, !this.#wasi);
-			return fail('link', message, hint);
-		}
-		const t = performance.now();
 		const restoreConsole = this.#captureStdio();
 		try {
 			this.#plugin = await this.#probe.during(() =>
@@ -252,7 +341,8 @@ class PluginHost implements PluginHostApi {
 								},
 								kvGet: (key) => this.#kv.get(key),
 								kvPut: (key, value) => this.#kvPut(key, value),
-								logs: (level) => this.#logs(level)
+								logs: (level) => this.#logs(level),
+								memoryBytes: () => (this.#probe.memoryPages() ?? 0) * PAGE_SIZE
 							},
 							mocks
 						),
@@ -280,7 +370,7 @@ class PluginHost implements PluginHostApi {
 		} finally {
 			restoreConsole();
 		}
-		return { ok: true, ms: performance.now() - t };
+		return { ok: true };
 	}
 
 	async callRaw(request: RawCallRequest): Promise<RawCallResult> {
@@ -304,15 +394,27 @@ class PluginHost implements PluginHostApi {
 				)
 			};
 		}
-		if (settings.freshInstance || !this.#raw?.alive) {
-			const started = await this.#instantiate();
-			if (!started.ok) return { ...empty, ...started };
+		this.#call = this.#begin(request.id);
+		this.#emit(RawPlugin.startEvent(request));
+		const started = await this.#ready(settings.freshInstance);
+		if (!started.ok) {
+			const duration = this.#elapsed();
+			this.#call.pending.push({
+				type: 'end',
+				t: duration,
+				status: 'error',
+				error: started.error,
+				duration,
+				inputSize: request.inputs.reduce((n, b) => n + b.byteLength, 0),
+				outputSize: 0,
+				memoryPages: null
+			});
+			const { tail, posted } = this.#settle(this.#call);
+			return { ...empty, tail, posted, ...started };
 		}
 		const raw = this.#raw as RawPlugin;
-		this.#call = this.#begin(request.id);
 		const { result, error, memoryPages } = raw.call(request);
-		const { pending: tail, posted } = this.#call;
-		this.#call = null;
+		const { tail, posted } = this.#settle(this.#call);
 		const base = { id: request.id, result, memoryPages, tail, posted };
 		return error ? { ...base, ok: false, error } : { ...base, ok: true };
 	}
@@ -353,8 +455,7 @@ class PluginHost implements PluginHostApi {
 		module: WebAssembly.Module,
 		info: ModuleInfo,
 		settings: HostSettings
-	): Promise<{ ok: true; ms: number } | { ok: false; error: PlaygroundError }> {
-		const t = performance.now();
+	): Promise<Result<object>> {
 		const started = await RawPlugin.instantiate(module, info, {
 			wasi: this.#wasi,
 			maxPages: settings.memory.maxPages,
@@ -362,7 +463,7 @@ class PluginHost implements PluginHostApi {
 		});
 		if (!started.ok) return started;
 		this.#raw = started.plugin;
-		return { ok: true, ms: performance.now() - t };
+		return { ok: true };
 	}
 
 	/** Opens the record of a call: events are queued and streamed under its id until it ends. */
@@ -375,6 +476,8 @@ class PluginHost implements PluginHostApi {
 			windowStart: now,
 			sentInWindow: 0,
 			posted: 0,
+			pendingBytes: 0,
+			budget: new StreamBudget(),
 			hostFailure: null
 		};
 	}
@@ -417,25 +520,75 @@ class PluginHost implements PluginHostApi {
 		return this.#call ? performance.now() - this.#call.t0 : 0;
 	}
 
+	/**
+	 * A plugin write: into the cache, then into the log, so it is on disk before `kv_write` returns. The
+	 * main thread gets writes in batches (per window, and when the worker is next idle), which keeps a flood
+	 * of writes from flooding its message queue. Without a log each write is sent at once, as before.
+	 */
 	#kvPut(key: string, value: Uint8Array) {
-		this.#kv.set(key, value);
 		const namespace = this.#settings?.namespace ?? '';
-		// Flush the trace first so the main thread sees events in order, then the write itself.
-		this.#flush();
-		this.#post({ type: 'kv', namespace, changes: [{ key, value: value.slice() }] });
+		const at = Date.now();
+		const seq = this.#kvSeq + 1;
+		// Logged first: a write the log refuses fails `kv_write` and changes nothing.
+		this.#log?.append({ seq, namespace, key, value, at });
+		this.#kvSeq = seq;
+		this.#kv.set(key, value);
+		if (!this.#log) {
+			this.#post({ type: 'kv', namespace, changes: [{ key, value, at }], seq });
+			return;
+		}
+		const now = performance.now();
+		if (this.#kvBatch.length === 0) {
+			this.#kvBatchStart = now;
+			// Runs as soon as the worker is idle: at the latest when the call returns.
+			setTimeout(() => this.#kvSend(), 0);
+		}
+		this.#kvBatch.push({ key, value, at });
+		if (now - this.#kvBatchStart >= KV_WINDOW_MS) this.#kvSend();
 	}
 
-	/** Queues an event for the current call; posts it at once unless the call is emitting a flood. */
+	/** Posts the batched writes (all of one namespace: a namespace change sends the batch first). */
+	#kvSend() {
+		if (this.#kvBatch.length === 0) return;
+		const changes = this.#kvBatch;
+		this.#kvBatch = [];
+		this.#log?.flush();
+		this.#post({
+			type: 'kv',
+			namespace: this.#settings?.namespace ?? '',
+			changes,
+			seq: this.#kvSeq
+		});
+	}
+
+	/**
+	 * Queues an event for the current call; posts it at once unless the call is emitting a flood, whose
+	 * events go in batches of bounded size until the call's streaming budget is spent, then are only counted.
+	 */
 	#emit(event: TraceEvent) {
 		const call = this.#call;
 		if (!call) return;
+		const bytes = eventBytes(event);
+		if (!call.budget.admit(event, bytes)) {
+			const warning = call.budget.warning(this.#elapsed());
+			if (warning) {
+				call.pending.push(warning);
+				this.#flush();
+			}
+			return;
+		}
 		call.pending.push(event);
+		call.pendingBytes += bytes;
 		const now = performance.now();
 		if (now - call.windowStart >= WINDOW_MS) {
 			call.windowStart = now;
 			call.sentInWindow = 0;
 			this.#flush();
-		} else if (call.sentInWindow < IMMEDIATE_PER_WINDOW) {
+		} else if (
+			call.sentInWindow < IMMEDIATE_PER_WINDOW ||
+			call.pending.length >= BATCH_MAX_EVENTS ||
+			call.pendingBytes >= BATCH_MAX_BYTES
+		) {
 			this.#flush();
 		}
 	}
@@ -446,8 +599,22 @@ class PluginHost implements PluginHostApi {
 		call.sentInWindow++;
 		const events = call.pending;
 		call.pending = [];
+		call.pendingBytes = 0;
 		call.posted += events.length;
 		this.#post({ type: 'trace', callId: call.id, events });
+	}
+
+	/**
+	 * Ends the call's record: its unsent events (with the count of dropped ones just before `end`) travel
+	 * in the result's tail.
+	 */
+	#settle(call: ActiveCall): { tail: TraceEvent[]; posted: number } {
+		this.#call = null;
+		const tail = call.pending;
+		const last = tail[tail.length - 1];
+		const notice = call.budget.notice(last?.t ?? performance.now() - call.t0);
+		if (notice) tail.splice(last?.type === 'end' ? tail.length - 1 : tail.length, 0, notice);
+		return { tail, posted: call.posted };
 	}
 
 	#post(message: WorkerEvent) {

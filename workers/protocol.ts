@@ -6,10 +6,11 @@ import type { RawResult } from '../src/lib/abi/profile';
 import type { PlaygroundError, Result } from '../src/lib/errors';
 import type { HostSettings } from '../src/lib/host/settings';
 import type { TraceEvent } from '../src/lib/trace/types';
-import type { ModuleInfo } from '../src/lib/wasm/types';
+import type { PackedModuleInfo } from '../src/lib/wasm/pack';
 
 /** Where the module comes from: bytes to compile, or a Module compiled earlier with its inspection. */
-export type ModuleSource = { bytes: Uint8Array } | { module: WebAssembly.Module; info: ModuleInfo };
+export type ModuleSource =
+	{ bytes: Uint8Array } | { module: WebAssembly.Module; info: PackedModuleInfo };
 
 /** Everything the worker needs to bring a plugin up. */
 export interface LoadRequest {
@@ -23,28 +24,32 @@ export interface LoadRequest {
 
 /** What a successful load returns. */
 export interface Loaded {
-	info: ModuleInfo;
+	/** The inspection, packed: a module can have 100,000 exports (`lib/wasm/pack.ts`). */
+	info: PackedModuleInfo;
 	/** The compiled module, to cache on the main thread for restarts (structured-cloneable). */
 	module: WebAssembly.Module;
 	/** Whether WASI ended up on. */
 	wasi: boolean;
-	/** Time to compile (0 when reusing a module) and to instantiate, ms. */
+	/** Time to compile, ms (0 when reusing a module). Instantiation waits for the first call. */
 	compileMs: number;
-	instantiateMs: number;
 }
 
 /**
  * A load's outcome. A failed load still carries what was learnt (the inspection, the compiled module), so the
  * UI can show the imports that are missing.
  */
-export type LoadResult =
+export type LoadResult = (
 	| ({ ok: true } & Loaded)
 	| {
 			ok: false;
 			error: PlaygroundError;
-			info: ModuleInfo | null;
+			info: PackedModuleInfo | null;
 			module: WebAssembly.Module | null;
-	  };
+	  }
+) & {
+	/** The sha256 of the bytes loaded, hashed in the worker; absent when the source was a compiled Module. */
+	sha256?: string;
+};
 
 /** A call to one export. */
 export interface CallRequest {
@@ -110,21 +115,45 @@ export interface KvChange {
 	value: Uint8Array | null;
 }
 
+/** A plugin's `kv_write`, with when it happened (the KV log's timestamp, kept as `updatedAt`). */
+export interface KvWritten {
+	key: string;
+	value: Uint8Array;
+	at: number;
+}
+
 /** Messages the worker posts on the events port. */
 export type WorkerEvent =
 	| { type: 'trace'; callId: number; events: TraceEvent[] }
-	| { type: 'kv'; namespace: string; changes: KvChange[] };
+	/** A batch of plugin writes; `seq` is the last one's number, which `kvSync` and `kvAck` speak in. */
+	| { type: 'kv'; namespace: string; changes: KvWritten[]; seq: number }
+	/** The call entered a phase: `instantiate` while its start code runs, then `call` for the export. */
+	| { type: 'phase'; callId: number; phase: CallPhase };
+
+/** What a call is doing: instantiating the plugin (its start code runs), or running the export. */
+export type CallPhase = 'instantiate' | 'call';
 
 /** The Comlink-exposed API of one plugin host worker. */
 export interface PluginHostApi {
-	/** Compiles (or reuses) the module, inspects it, and instantiates it. */
+	/** Compiles (or reuses) the module, inspects it and checks its imports; runs none of its code. */
 	load(request: LoadRequest): Promise<LoadResult>;
-	/** Applies new settings by re-instantiating from the cached module. */
+	/** Applies new settings: drops the instance, so the next call instantiates under them. */
 	configure(settings: HostSettings): Promise<Result<{ wasi: boolean }>>;
 	/** Applies KV edits made outside the plugin (the KV view), so the next read sees them. */
 	kvApply(namespace: string, changes: KvChange[]): Promise<void>;
 	/** Replaces the whole KV cache, e.g. after the namespace was renamed. */
 	kvReset(namespace: string, entries: Record<string, Uint8Array>): Promise<void>;
+	/**
+	 * Opens this worker's KV write-ahead log (OPFS file `file` among the logs of storage `store`, held under
+	 * a Web Lock for the worker's life),
+	 * so every `kv_write` is on disk before it returns. False when OPFS sync access or Web Locks are missing:
+	 * writes then stream to the main thread one by one, as durable as the main thread's IndexedDB writes.
+	 */
+	kvOpenLog(store: string, file: string): Promise<boolean>;
+	/** Sends the plugin writes not yet sent and returns the number of the last one (0 when none). */
+	kvSync(): Promise<number>;
+	/** Every write up to `seq` is in IndexedDB: the log may drop them. */
+	kvAck(seq: number): Promise<void>;
 	/** Runs one export. Only one call runs at a time; the main thread enforces it. */
 	call(request: CallRequest): Promise<CallResult>;
 	/**

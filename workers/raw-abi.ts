@@ -15,7 +15,7 @@ import { utf8Decode } from '../src/lib/bytes/encoding';
 import { fail, type PlaygroundError } from '../src/lib/errors';
 import { classifyCallError, thrownLike } from '../src/lib/host/classify';
 import { payload } from '../src/lib/trace/build';
-import type { TraceEvent } from '../src/lib/trace/types';
+import type { StartEvent, TraceEvent } from '../src/lib/trace/types';
 import { PAGE_SIZE, WASI_P1, type ModuleInfo } from '../src/lib/wasm/types';
 
 /** Namespace of the memory-protocol events in the trace. */
@@ -281,18 +281,22 @@ export class RawPlugin {
 		return this.memory.buffer.byteLength / PAGE_SIZE;
 	}
 
-	/** Runs one call, tracing the memory protocol; never throws for the plugin's failures. */
-	call(request: RawRequest): RawOutcome {
-		const t0 = this.sink.elapsed();
-		const inputSize = request.inputs.reduce((n, b) => n + b.length, 0);
-		this.sink.emit({
+	/** The trace's first event for a raw call; the host emits it before instantiating, if it must. */
+	static startEvent(request: RawRequest): StartEvent {
+		return {
 			type: 'start',
 			t: 0,
 			export: request.export,
 			// Several inputs are shown one per line; each also has its own `write` event.
 			input: payload(joinLines(request.inputs)),
 			...(request.hook ? { hook: request.hook } : {})
-		});
+		};
+	}
+
+	/** Runs one call (after `startEvent`), tracing the memory protocol; never throws for the plugin's failures. */
+	call(request: RawRequest): RawOutcome {
+		const t0 = this.sink.elapsed();
+		const inputSize = request.inputs.reduce((n, b) => n + b.length, 0);
 		const outcome = this.run(request);
 		const bytes = outcome.result?.bytes ?? new Uint8Array(0);
 		const duration = this.sink.elapsed() - t0;

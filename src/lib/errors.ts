@@ -22,13 +22,22 @@ export interface PlaygroundError {
 /** Success with a payload, or a typed error. Used at every boundary instead of throwing. */
 export type Result<T extends object> = ({ ok: true } & T) | { ok: false; error: PlaygroundError };
 
+/**
+ * `text` without a full stop doubled at its end. Messages quote other messages
+ * (`Could not save: ${reason}.`), which often end with a full stop (or ! or ?) of their own; an ellipsis
+ * is left as it is.
+ */
+export function endSentence(text: string): string {
+	return text.replace(/(?<!\.)([.!?…])\.$/u, '$1');
+}
+
 /** Builds a `PlaygroundError`; a helper so call sites stay one line. */
 export function fail(
 	kind: ErrorKind,
 	message: string,
 	hint: string
 ): { ok: false; error: PlaygroundError } {
-	return { ok: false, error: { kind, message, hint } };
+	return { ok: false, error: { kind, message: endSentence(message), hint: endSentence(hint) } };
 }
 
 /** Short titles shown next to an error, one per kind. */

@@ -6,20 +6,32 @@
 import * as Comlink from 'comlink';
 import type { RawCall, RawResult } from '../lib/abi/profile';
 import { fail, type PlaygroundError, type Result } from '../lib/errors';
+import { stoppedError, timeoutError, type Interrupted } from '../lib/host/interrupt';
+import { capBytes } from '../lib/host/memory-budget';
 import { type HostSettings } from '../lib/host/settings';
+import { isRawAbiModule } from '../lib/abi/bifrost/revisions';
+import { startCode } from '../lib/wasm/start-code';
 import { appendEvents, endAbandoned, endOf, newTrace } from '../lib/trace/build';
 import { decodeTraceFile } from '../lib/trace/export';
+import { callKey, summarizeCall, type CallSummary } from '../lib/trace/call-summary';
 import type { CallTrace, TraceEvent } from '../lib/trace/types';
+import { unpackModuleInfo, type PackedModuleInfo } from '../lib/wasm/pack';
 import type { ModuleInfo } from '../lib/wasm/types';
 import type { InputMode, PluginSource, PluginState } from '../lib/workspace/types';
+import { usesKv, type KvAccess } from '../lib/kv/access';
 import type {
+	CallPhase,
 	KvChange,
+	KvWritten,
 	LoadResult,
 	PluginHostApi,
 	CallResult,
 	RawCallResult,
 	WorkerEvent
 } from '../../workers/protocol';
+import type { MemoryBudget } from './memory-budget';
+import { newLogName, recoverKvLogs } from './kv-log';
+import { joinNamespace, type NamespaceMembership } from './namespace-locks';
 import { HISTORY_LIMIT, type Storage } from './storage';
 
 /** Where the session is in its life. */
@@ -77,20 +89,25 @@ export class PluginSession {
 	runningSince = $state<number | null>(null);
 	/** The namespace's KV entries, kept in sync with the plugin's writes and IndexedDB. */
 	kv = $state.raw<ReadonlyMap<string, Uint8Array>>(new Map());
+	/** Why this plugin will not come back after a reload (too large to keep), said when it loads. */
+	keepNotice = $state<string | null>(null);
 	/** A one-off notice for the user (e.g. that a stop reset the plugin's memory). */
 	notice = $state<string | null>(null);
 	/** A storage failure the user should know about; data stays in memory meanwhile. */
 	storageError = $state.raw<PlaygroundError | null>(null);
-	/** This plugin's past calls, oldest first, as persisted in IndexedDB. */
-	history = $state.raw<CallTrace[]>([]);
-	/** Compile and instantiate times of the last load, ms. */
-	timings = $state.raw<{ compileMs: number; instantiateMs: number } | null>(null);
+	/** This plugin's past calls, oldest first, as summaries; `historyTraces` reads their traces. */
+	history = $state.raw<CallSummary[]>([]);
+	/** Compile time of the last load, ms; instantiation is timed in each call's trace. */
+	timings = $state.raw<{ compileMs: number } | null>(null);
 
 	readonly #storage: Storage;
+	readonly #budget: MemoryBudget | null;
 	#worker: Worker | null = null;
 	#host: Comlink.Remote<PluginHostApi> | null = null;
 	#port: MessagePort | null = null;
 	#module: WebAssembly.Module | null = null;
+	/** The inspection as the worker sent it, sent back as is when the worker restarts. */
+	#packed: PackedModuleInfo | null = null;
 	/** The module's bytes, kept to recompile when the memory cap (compiled into the module) changes. */
 	#bytes: Uint8Array | null = null;
 	#callId = 0;
@@ -99,6 +116,10 @@ export class PluginSession {
 	/** KV writes received but not yet shown, and whether a frame will show them. */
 	#kvDraft: Map<string, Uint8Array> | null = null;
 	#kvPublish = false;
+	/** The restart after a Stop or timeout, while it runs (the call's answer does not wait for it). */
+	#restarting: Promise<void> | null = null;
+	/** Set by `dispose`: a restart still under way starts no worker. */
+	#disposed = false;
 	/** The chain of history writes, so they land in order and `settled()` can wait for them. */
 	#historyWrite: Promise<void> = Promise.resolve();
 	/** The trace of the running (or last) call, which streamed events extend whatever `trace` shows. */
@@ -106,10 +127,31 @@ export class PluginSession {
 	/** Events received on the port for the current call, and a waiter for a count to be reached. */
 	#eventCount = 0;
 	#waiter: { count: number; resolve: () => void } | null = null;
-	#pendingKv: (KvChange & { namespace: string })[] = [];
+	#pendingKv: (KvWritten & { namespace: string; seq: number; log: string | null })[] = [];
+	/** Set when KV writes cannot be logged before they return, so a sudden reload may lose the last ones. */
+	logWarning = $state.raw<PlaygroundError | null>(null);
+	/** Whether this tab may run the plugin on its namespace (one tab owns a namespace at a time). */
+	kvAccess = $state<KvAccess>('checking');
+	/** This session's part in its namespace's lock. */
+	#membership: NamespaceMembership | null = null;
+	/** The current worker's KV log, and logs of terminated workers still to replay. */
+	#log: string | null = null;
+	#retiredLogs: string[] = [];
+	/** The number of the last plugin write received from the current worker, and waiters for one. */
+	#kvSeen = 0;
+	#kvWaiters = new Set<{ seq: number; resolve: () => void }>();
+	/** What the running call is doing, as the worker reported it: a timeout or Stop names the culprit. */
+	#phase: CallPhase = 'call';
+	/** The export of the running call. */
+	#running: string | null = null;
 	#kvFlush: Promise<void> | null = null;
 
-	constructor(state: PluginState, storage: Storage) {
+	/**
+	 * @param budget The tab-wide memory budget the session reserves its Max memory from before its worker
+	 * starts; none (tests) reserves nothing.
+	 */
+	constructor(state: PluginState, storage: Storage, budget: MemoryBudget | null = null) {
+		this.#budget = budget;
 		this.id = state.id;
 		this.name = state.name;
 		this.source = state.source;
@@ -135,15 +177,15 @@ export class PluginSession {
 		};
 	}
 
-	/** Functions the user can call: exported functions, minus runtime internals. */
-	get callable(): string[] {
-		return (this.info?.exports ?? [])
+	/** Functions the user can call: exported functions, minus runtime internals (derived once per load). */
+	readonly callable = $derived(
+		(this.info?.exports ?? [])
 			.filter((e) => e.kind === 'function' && !HIDDEN_EXPORTS.has(e.name))
-			.map((e) => e.name);
-	}
+			.map((e) => e.name)
+	);
 
 	/** Compiles, inspects and starts the plugin from its bytes. */
-	async load(bytes: Uint8Array, sha256: string): Promise<LoadResult> {
+	async load(bytes: Uint8Array, sha256: string | null = null): Promise<LoadResult> {
 		this.status = 'loading';
 		this.sha256 = sha256;
 		this.size = bytes.byteLength;
@@ -151,22 +193,34 @@ export class PluginSession {
 		const kv = await this.#storage.kvList(this.settings.namespace);
 		if (kv.ok) this.kv = kv.entries;
 		else this.storageError = kv.error;
-		const past = await this.#storage.historyList();
-		if (past.ok) this.history = past.traces.filter((t) => t.pluginId === this.id);
+		// The list does not hold up the load: the first open after an upgrade migrates old history meanwhile.
+		void this.#storage.historyList(this.id).then((past) => {
+			if (!past.ok) return;
+			const recorded = new Set(this.history.map(callKey));
+			const earlier = past.summaries.filter((entry) => !recorded.has(callKey(entry)));
+			this.history = [...earlier, ...this.history].slice(-HISTORY_LIMIT);
+		});
 		const result = await this.#start({ bytes: bytes.slice() });
-		if (result.info && !this.callable.includes(this.exportName)) {
-			this.exportName = this.callable[0] ?? '';
-		}
+		await this.#kvJoin();
+		// The worker hashes the bytes, so hashing a big module holds no task of the page.
+		if (result.sha256) this.sha256 = result.sha256;
+		this.#pickExport();
 		return result;
 	}
 
 	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
+		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
 		const done = await this.#execute<CallResult>(exportName, (host, id) =>
 			host.call(Comlink.transfer({ id, export: exportName, input }, [input.buffer]))
 		);
 		if (!done) return null;
+		// Logged writes come in batches, the last one after the result: show them with it.
+		if (this.#log) {
+			await this.#kvCaughtUp();
+			this.#publishKv();
+		}
 		const { id, duration, answer } = done;
 		const outcome: CallOutcome =
 			'kind' in answer
@@ -186,33 +240,44 @@ export class PluginSession {
 
 	/** Stops the running call: terminates the worker and brings a fresh one up from the cached Module. */
 	stop(): void {
-		this.#abort?.(
-			fail(
-				'stopped',
-				`You stopped export "${this.exportName}".`,
-				'Run it again when ready; the plugin starts from a clean memory.'
-			).error
-		);
+		this.#abort?.(stoppedError(this.#interrupted(this.#running ?? this.exportName)));
+	}
+
+	/** Where the running call is, for the timeout and Stop messages. */
+	#interrupted(exportName: string): Interrupted {
+		const info = this.info;
+		return {
+			exportName,
+			phase: this.#phase,
+			startCode: info ? startCode(info, isRawAbiModule(info)) : [],
+			timeoutMs: this.settings.timeoutMs
+		};
 	}
 
 	/** Applies new host settings; re-instantiates the plugin (cheap: the module is cached). */
 	async configure(settings: HostSettings): Promise<void> {
+		// A restart after Stop or a timeout finishes first, so the settings apply to the fresh worker.
+		await this.#restarting;
 		const namespaceChanged = settings.namespace !== this.settings.namespace;
 		const memoryChanged = settings.memory.maxPages !== this.settings.memory.maxPages;
 		this.settings = settings;
 		if (namespaceChanged) {
 			this.#kvDraft = null;
+			await this.#kvJoin();
 			const kv = await this.#storage.kvList(settings.namespace);
 			this.kv = kv.ok ? kv.entries : new Map();
 			if (!kv.ok) this.storageError = kv.error;
 			await this.#host?.kvReset(settings.namespace, Object.fromEntries(this.kv));
 		}
-		if (!this.#host || this.status === 'running') return;
-		if (memoryChanged && this.#bytes) {
+		if (this.status === 'running') return;
+		// No worker means the tab's memory budget refused the plugin: apply the settings by trying again.
+		if ((memoryChanged || !this.#host) && this.#bytes) {
 			// The cap is written into the module, so a new cap means compiling the bytes again.
 			await this.#start({ bytes: this.#bytes.slice() });
+			this.#pickExport();
 			return;
 		}
+		if (!this.#host) return;
 		const result = await this.#host.configure($state.snapshot(settings) as HostSettings);
 		if (result.ok) {
 			this.wasi = result.wasi;
@@ -238,13 +303,107 @@ export class PluginSession {
 		this.storageError = saved.ok ? null : saved.error;
 	}
 
+	/** Selects the first callable export when the selected one is not (yet) among them. */
+	#pickExport(): void {
+		if (this.info && !this.callable.includes(this.exportName)) {
+			this.exportName = this.callable[0] ?? '';
+		}
+	}
+
 	/** Ends the session and its worker. */
 	dispose(): void {
+		this.#disposed = true;
 		this.#teardown();
+		this.#membership?.leave();
+		this.#membership = null;
+		this.#budget?.release(this.id);
+	}
+
+	/** Takes this plugin's KV namespace over from the tab that uses it; Run comes back once it is reloaded. */
+	takeOverKv(): void {
+		this.#membership?.takeOver();
+	}
+
+	/**
+	 * Joins the lock of the current namespace (leaving the last one's) when the plugin imports KV; resolves
+	 * once it is known whether this tab owns it, after the last owner's writes were stored and dead logs
+	 * replayed and the namespace reloaded.
+	 */
+	async #kvJoin(): Promise<void> {
+		this.#membership?.leave();
+		this.#membership = null;
+		// A plugin that cannot touch KV needs no say over the namespace, and an embed's KV is its own memory.
+		if (this.#storage.detached || !usesKv(this.info?.imports ?? [])) {
+			this.kvAccess = 'owned';
+			return;
+		}
+		await new Promise<void>((decided) => {
+			this.#membership = joinNamespace(this.settings.namespace, {
+				gained: async () => {
+					const recovered = await recoverKvLogs(this.#storage);
+					if (!recovered.ok) this.storageError = recovered.error;
+					await this.#kvReload();
+				},
+				drain: () => this.#kvDrain(),
+				changed: (access) => {
+					this.kvAccess = access;
+					if (access !== 'checking' && access !== 'syncing') decided();
+				}
+			});
+		});
+	}
+
+	/** Reads the namespace from IndexedDB into the view and, when running, the worker's cache. */
+	async #kvReload(): Promise<void> {
+		const kv = await this.#storage.kvList(this.settings.namespace);
+		if (!kv.ok) {
+			this.storageError = kv.error;
+			return;
+		}
+		this.#kvDraft = null;
+		this.kv = kv.entries;
+		await this.#host?.kvReset(this.settings.namespace, Object.fromEntries(kv.entries));
+	}
+
+	/** Stores every write this session made, including those only a terminated worker's log holds. */
+	async #kvDrain(): Promise<void> {
+		await this.settled();
+		await this.#kvRecoverRetired();
+	}
+
+	/** Replays the logs of workers this session terminated, once they let go of them. */
+	async #kvRecoverRetired(): Promise<boolean> {
+		if (this.#retiredLogs.length === 0) return false;
+		const retired = this.#retiredLogs;
+		this.#retiredLogs = [];
+		while (this.#kvFlush) await this.#kvFlush;
+		const recovered = await recoverKvLogs(this.#storage, retired);
+		if (!recovered.ok) this.storageError = recovered.error;
+		return recovered.ok && recovered.applied > 0;
 	}
 
 	async #start(source: { bytes: Uint8Array } | null): Promise<LoadResult> {
 		this.#teardown();
+		// No call goes to a worker that has not loaded the module yet.
+		this.status = 'loading';
+		// Writes the old worker logged but never sent are replayed first, so the new worker reads them.
+		if (await this.#kvRecoverRetired()) await this.#kvReload();
+		// Closed meanwhile (a restart after Stop runs behind the page): start nothing.
+		if (this.#disposed) {
+			const closed = fail('load', 'This plugin was closed.', 'Open it again to use it.');
+			return { ...closed, info: null, module: null };
+		}
+		const reserved = this.#budget?.reserve({
+			id: this.id,
+			name: this.name,
+			bytes: capBytes(this.settings.memory.maxPages, this.#budget.total)
+		});
+		if (reserved && !reserved.ok) {
+			// No worker: `configure` tries again, e.g. once the user lowered Max memory.
+			this.status = 'failed';
+			this.loadError = reserved.error;
+			return { ...reserved, info: this.#packed, module: this.#module };
+		}
 		const worker = spawnWorker();
 		const host = Comlink.wrap<PluginHostApi>(worker);
 		const channel = new MessageChannel();
@@ -253,14 +412,20 @@ export class PluginSession {
 		this.#host = host;
 		this.#port = channel.port1;
 		const src =
-			source ?? (this.#module && this.info ? { module: this.#module, info: this.info } : null);
+			source ??
+			(this.#module && this.#packed ? { module: this.#module, info: this.#packed } : null);
 		if (!src) {
 			const error = fail('load', 'Nothing to restart from.', 'Load the plugin again.');
 			this.status = 'failed';
 			this.loadError = error.error;
 			return { ...error, info: null, module: null };
 		}
-		const result = await host.load(
+		// An embed keeps nothing, so it logs nothing either (and asks the browser for no storage).
+		const log = this.#storage.detached ? null : newLogName();
+		this.#log = log;
+		this.#kvSeen = 0;
+		const logged = log ? host.kvOpenLog(this.#storage.prefix, log) : Promise.resolve(false);
+		const loading = host.load(
 			Comlink.transfer(
 				{
 					source: src,
@@ -271,12 +436,23 @@ export class PluginSession {
 				[channel.port2, ...('bytes' in src ? [src.bytes.buffer] : [])]
 			)
 		);
+		const [durable, result] = await Promise.all([logged, loading]);
 		if (this.#host !== host) return result;
-		this.info = result.ok ? result.info : result.info;
-		this.#module = result.ok ? result.module : result.module;
+		if (!durable) this.#log = null;
+		this.logWarning =
+			durable || this.#storage.detached
+				? null
+				: fail(
+						'storage',
+						'KV writes are not logged to disk here (this browser or embed offers no private file system or Web Locks), so a write made just before the page closes can be lost.',
+						'Open the playground in its own tab of a current Chromium, Firefox or Safari to keep every write.'
+					).error;
+		this.#packed = result.info;
+		this.info = result.info ? unpackModuleInfo(result.info) : null;
+		this.#module = result.module;
 		if (result.ok) {
 			this.wasi = result.wasi;
-			this.timings = { compileMs: result.compileMs, instantiateMs: result.instantiateMs };
+			this.timings = { compileMs: result.compileMs };
 			this.loadError = null;
 			this.status = 'ready';
 		} else {
@@ -291,6 +467,11 @@ export class PluginSession {
 	}
 
 	#teardown() {
+		if (this.#log) this.#retiredLogs.push(this.#log);
+		this.#log = null;
+		// A terminated worker never answers: whoever waits for its writes stops waiting.
+		for (const waiter of this.#kvWaiters) waiter.resolve();
+		this.#kvWaiters.clear();
 		this.#host?.[Comlink.releaseProxy]();
 		this.#worker?.terminate();
 		this.#port?.close();
@@ -301,7 +482,11 @@ export class PluginSession {
 
 	#onEvent(message: WorkerEvent) {
 		if (message.type === 'kv') {
-			this.#applyPluginWrites(message.namespace, message.changes);
+			this.#applyPluginWrites(message.namespace, message.changes, message.seq);
+			return;
+		}
+		if (message.type === 'phase') {
+			if (message.callId === this.#callId) this.#phase = message.phase;
 			return;
 		}
 		const trace = this.#live;
@@ -335,7 +520,7 @@ export class PluginSession {
 	}
 
 	/** A plugin wrote KV entries: show them and persist them, batching writes that arrive together. */
-	#applyPluginWrites(namespace: string, changes: KvChange[]) {
+	#applyPluginWrites(namespace: string, changes: KvWritten[], seq: number) {
 		if (namespace === this.settings.namespace) {
 			// Thousands of writes can arrive in one call: edit one private copy, publish it once per frame.
 			this.#kvDraft ??= new Map(this.kv);
@@ -348,8 +533,11 @@ export class PluginSession {
 				requestAnimationFrame(() => this.#publishKv());
 			}
 		}
-		for (const change of changes) this.#pendingKv.push({ ...change, namespace });
+		const log = this.#log;
+		for (const change of changes) this.#pendingKv.push({ ...change, namespace, seq, log });
 		this.#kvFlush ??= this.#persistKv();
+		this.#kvSeen = seq;
+		for (const waiter of this.#kvWaiters) if (seq >= waiter.seq) waiter.resolve();
 	}
 
 	/** Shows the plugin's KV writes gathered since the last frame. */
@@ -366,22 +554,53 @@ export class PluginSession {
 		while (this.#pendingKv.length) {
 			const batch = this.#pendingKv;
 			this.#pendingKv = [];
-			const byNamespace = new Map<string, KvChange[]>();
-			for (const { namespace, key, value } of batch) {
+			const byNamespace = new Map<string, KvWritten[]>();
+			for (const { namespace, key, value, at } of batch) {
 				let list = byNamespace.get(namespace);
 				if (!list) byNamespace.set(namespace, (list = []));
-				list.push({ key, value });
+				list.push({ key, value, at });
 			}
+			let saved = true;
 			for (const [namespace, writes] of byNamespace) {
-				const saved = await this.#storage.kvWrite(namespace, writes);
-				this.storageError = saved.ok ? null : saved.error;
+				const result = await this.#storage.kvWrite(namespace, writes);
+				this.storageError = result.ok ? null : result.error;
+				saved &&= result.ok;
 			}
+			// Stored: the worker's log may drop them (only the current worker's; a retired log is replayed).
+			const last = batch[batch.length - 1];
+			if (saved && last.log !== null && last.log === this.#log) void this.#host?.kvAck(last.seq);
 		}
 		this.#kvFlush = null;
 	}
 
+	/** Waits until every write the worker has made has arrived (the events port and Comlink are not ordered). */
+	async #kvCaughtUp(): Promise<void> {
+		const host = this.#host;
+		if (!host) return;
+		const seq = await this.#kvWait(Infinity, host.kvSync());
+		if (this.#host === host && this.#kvSeen < seq) await this.#kvWait(seq);
+	}
+
+	/**
+	 * Resolves when write `seq` has arrived, or `answer` settles, or the worker is torn down (then with 0).
+	 */
+	async #kvWait(seq: number, answer?: Promise<number>): Promise<number> {
+		let waiter = { seq, resolve: () => {} };
+		const arrived = new Promise<number>((resolve) => {
+			waiter = { seq, resolve: () => resolve(0) };
+		});
+		this.#kvWaiters.add(waiter);
+		try {
+			return await Promise.race(answer ? [answer, arrived] : [arrived]);
+		} finally {
+			this.#kvWaiters.delete(waiter);
+		}
+	}
+
 	/** Resolves once every plugin write and history entry so far is in IndexedDB (tests, benchmarks). */
 	async settled(): Promise<void> {
+		await this.#restarting;
+		await this.#kvCaughtUp();
 		while (this.#kvFlush) await this.#kvFlush;
 		await this.#historyWrite;
 	}
@@ -426,6 +645,7 @@ export class PluginSession {
 	 * (not loaded, or busy) or a newer call replaced this one.
 	 */
 	async runRaw(call: RawCall, hook?: string): Promise<RawOutcome | null> {
+		if (this.kvAccess !== 'owned') return null;
 		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
 			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
 		);
@@ -463,21 +683,17 @@ export class PluginSession {
 		this.status = 'running';
 		const t0 = performance.now();
 		this.runningSince = t0;
+		this.#phase = 'call';
+		this.#running = exportName;
 		const aborted = new Promise<PlaygroundError>((resolve) => (this.#abort = resolve));
 		const timer = setTimeout(
-			() =>
-				this.#abort?.(
-					fail(
-						'timeout',
-						`Export "${exportName}" did not finish within ${this.settings.timeoutMs / 1000} s and was stopped.`,
-						'If it should take longer, raise the timeout in Host settings; otherwise look for a loop that never ends. The plugin was restarted, so its memory was reset.'
-					).error
-				),
+			() => this.#abort?.(timeoutError(this.#interrupted(exportName))),
 			this.settings.timeoutMs
 		);
 		const answer = await Promise.race([invoke(this.#host, id), aborted]);
 		clearTimeout(timer);
 		this.#abort = null;
+		this.#running = null;
 		if (id !== this.#callId) return null;
 		const duration = performance.now() - t0;
 		if ('kind' in answer) {
@@ -485,11 +701,18 @@ export class PluginSession {
 			if (this.#live) endAbandoned(this.#live, answer, duration);
 			this.#flushTrace();
 			this.runningSince = null;
-			await this.#restart();
+			// The spinning worker goes now, and the error shows at once: a fresh worker comes up behind it
+			// (replaying the old one's KV log first), and Run returns when it is ready.
+			this.#teardown();
+			this.status = 'loading';
 			this.notice =
 				answer.kind === 'stopped'
 					? 'The call was stopped and the plugin restarted from its compiled module: its memory (globals, vars) was reset. KV data is kept.'
 					: 'The plugin was restarted after the timeout: its memory (globals, vars) was reset. KV data is kept.';
+			const restarting = this.#restart().finally(() => {
+				if (this.#restarting === restarting) this.#restarting = null;
+			});
+			this.#restarting = restarting;
 		} else {
 			await this.#received(answer.posted);
 			if (this.#live) appendEvents(this.#live, answer.tail);
@@ -506,7 +729,7 @@ export class PluginSession {
 	#record(): void {
 		const finished = this.#live;
 		if (!finished) return;
-		this.history = [...this.history, finished].slice(-HISTORY_LIMIT);
+		this.history = [...this.history, summarizeCall(finished)].slice(-HISTORY_LIMIT);
 		// Off the call's critical path: the result is shown at once, the history write follows (settled()).
 		this.#historyWrite = this.#historyWrite.then(
 			() =>
@@ -519,6 +742,35 @@ export class PluginSession {
 				)
 		);
 	}
+
+	/**
+	 * The full traces of History entries, read from IndexedDB (after pending history writes land); null
+	 * when they cannot be read. Entries whose trace is gone (the history keeps the last calls of all
+	 * plugins) leave the list, with a notice.
+	 */
+	async historyTraces(entries: readonly CallSummary[]): Promise<CallTrace[] | null> {
+		await this.#historyWrite;
+		const read = await this.#storage.historyTraces(entries);
+		if (!read.ok) {
+			this.storageError = read.error;
+			return null;
+		}
+		const gone = new Set(entries.filter((_, i) => !read.traces[i]).map(callKey));
+		if (gone.size === 0) return read.traces.filter((t) => t !== null);
+		this.history = this.history.filter((entry) => !gone.has(callKey(entry)));
+		this.notice = `${gone.size === 1 ? 'That call is' : 'Those calls are'} no longer stored: the history keeps the last ${HISTORY_LIMIT} calls of all plugins.`;
+		return null;
+	}
+
+	/** Shows a History entry's trace, read when opened; a later pick or a call started meanwhile wins. */
+	async showPast(entry: CallSummary): Promise<void> {
+		const pick = ++this.#pastPick;
+		const [trace] = (await this.historyTraces([entry])) ?? [];
+		if (trace && pick === this.#pastPick && this.status !== 'running') this.trace = trace;
+	}
+
+	/** Increases with each History pick, so only the last one read is shown. */
+	#pastPick = 0;
 
 	/** The module's bytes, once loaded (for share links and workspace files). */
 	get bytes(): Uint8Array | null {

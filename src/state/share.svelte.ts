@@ -1,12 +1,14 @@
 /**
  * Share links and workspace files for a `Workspace`: making them from the open plugins, and opening them.
- * Opening never runs plugin code, unless the link asks for autorun and holds only built-in examples.
+ * Opening never runs plugin code and claims nothing: the link's plugins get fresh KV namespaces and no hosts,
+ * and what the link asked for beyond that (`requests`) applies only when the person says yes to it.
  */
 import { sha256Hex } from '../lib/bytes/hash';
 import { encodeInput } from '../lib/workspace/io';
 import { decodeLink, encodeLink, readParams, shareUrl, withParams } from '../lib/share/codec';
 import type { ShareError } from '../lib/share/errors';
 import { isLong, LINK_WARN_LENGTH } from '../lib/share/length';
+import { guardLink, linkNamespace, type LinkRequest } from '../lib/share/consent';
 import { embedSnippet, issueMarkdown } from '../lib/share/markdown';
 import {
 	autorunAllowed,
@@ -52,8 +54,10 @@ export class Sharing {
 	embed = $state(false);
 	/** Things the receiver should know about what opened (missing files, changed examples, kept KV). */
 	notices = $state.raw<string[]>([]);
-	/** KV entries a link carried for namespaces that already had data here: applied only if the user asks. */
-	pendingKv = $state.raw<Map<string, Map<string, Uint8Array>>>(new Map());
+	/** What the open link asked for beyond its own plugins, until the person says yes or no to each. */
+	requests = $state.raw<LinkRequest[]>([]);
+	/** What `requests` came from, for the words the page uses: a link or an imported workspace file. */
+	requestsFrom = $state<'link' | 'workspace file'>('link');
 
 	readonly #workspace: Workspace;
 
@@ -115,7 +119,8 @@ export class Sharing {
 		await this.#open(
 			decoded.state,
 			{ embed: false, autorun: false },
-			fileName.replace(/\\.json$/, '')
+			fileName.replace(/\\.json$/, ''),
+			'workspace file'
 		);
 		return true;
 	}
@@ -142,44 +147,32 @@ export class Sharing {
 		history.replaceState(null, '', location.pathname + location.search);
 	}
 
-	/** Writes the KV entries a link carried over the receiver's own, after the user agreed. */
-	async applyPendingKv(namespace: string): Promise<void> {
-		const entries = this.pendingKv.get(namespace);
-		if (!entries) return;
-		const session = this.#workspace.sessions.find((s) => s.settings.namespace === namespace);
-		const current = session ? [...session.kv.keys()] : [];
-		const changes = [
-			...current.filter((k) => !entries.has(k)).map((key) => ({ key, value: null })),
-			...[...entries].map(([key, value]) => ({ key, value }))
-		];
-		if (session) await session.kvEdit(changes);
-		else await this.#workspace.storage.kvWrite(namespace, changes);
-		const next = new Map(this.pendingKv);
-		next.delete(namespace);
-		this.pendingKv = next;
-	}
-
-	async #open(state: ShareState, params: ShareParams, name: string): Promise<void> {
+	async #open(
+		state: ShareState,
+		params: ShareParams,
+		name: string,
+		from: 'link' | 'workspace file' = 'link'
+	): Promise<void> {
 		const ws = this.#workspace;
-		const opened = toWorkspace(state, (i) => `s${Date.now().toString(36)}${i}`);
-		await ws.replaceWith(name, opened.workspace.layout);
-		const notices: string[] = [];
-		const pending = new Map<string, Map<string, Uint8Array>>();
-		for (const [namespace, entries] of opened.kv) {
-			const existing = await ws.storage.kvList(namespace);
-			if (existing.ok && existing.entries.size > 0 && !sameEntries(existing.entries, entries)) {
-				pending.set(namespace, entries);
-				notices.push(
-					`The link carries KV data for namespace "${namespace}", which already has other entries here. Yours were kept; choose "Use the link's KV data" to replace them.`
-				);
-			} else {
-				await ws.storage.kvWrite(
-					namespace,
-					[...entries].map(([key, value]) => ({ key, value }))
-				);
-			}
+		const raw = toWorkspace(state, (i) => `s${Date.now().toString(36)}${i}`);
+		const existing = new Map<string, number>();
+		for (const namespace of new Set(raw.plugins.map((p) => p.state.settings.namespace))) {
+			const here = await ws.storage.kvList(namespace);
+			if (here.ok && here.entries.size > 0) existing.set(namespace, here.entries.size);
 		}
-		this.pendingKv = pending;
+		const unique = Math.random().toString(36).slice(2, 6);
+		const { opened, requests } = guardLink(raw, {
+			existing,
+			exampleHosts: (i) => {
+				const source = raw.plugins[i]?.source;
+				if (source?.kind !== 'example') return null;
+				return [...(ws.examples.find((e) => e.name === source.name)?.allowedHosts ?? [])];
+			},
+			freshNamespace: (namespace) => linkNamespace(namespace, unique),
+			autorun: autorunAllowed(state, params)
+		});
+		await ws.replaceWith(name, opened.workspace.layout);
+		const notices = [...opened.notices];
 		for (const plugin of opened.plugins) {
 			if (plugin.missing) {
 				notices.push(plugin.missing);
@@ -200,11 +193,54 @@ export class Sharing {
 		const active = opened.workspace.activeId;
 		if (active && ws.sessions.some((s) => s.id === active)) ws.select(active);
 		this.notices = notices;
-		if (autorunAllowed(state, params)) {
-			const session = ws.active;
-			const input = session ? encodeInput(session.input, session.inputMode) : null;
-			if (session && input?.ok) await session.run(input.bytes);
+		this.requestsFrom = from;
+		this.requests = requests.filter(
+			(r) =>
+				r.kind === 'namespace' || r.kind === 'kv' || ws.sessions.some((s) => s.id === r.pluginId)
+		);
+	}
+
+	/** Says yes to one thing the link asked for, and applies it. */
+	async accept(request: LinkRequest): Promise<void> {
+		this.requests = this.requests.filter((r) => r !== request);
+		const sessions = this.#workspace.sessions;
+		const find = (id: string) => sessions.find((s) => s.id === id);
+		switch (request.kind) {
+			case 'namespace':
+				for (const id of request.pluginIds) {
+					const session = find(id);
+					if (session)
+						await session.configure({ ...session.settings, namespace: request.namespace });
+				}
+				return;
+			case 'hosts': {
+				const session = find(request.pluginId);
+				if (session) await session.configure({ ...session.settings, allowedHosts: request.hosts });
+				return;
+			}
+			case 'kv': {
+				const changes = [...request.entries].map(([key, value]) => ({ key, value }));
+				const done = new Set<string>();
+				for (const id of request.pluginIds) {
+					const session = find(id);
+					if (!session || done.has(session.settings.namespace)) continue;
+					done.add(session.settings.namespace);
+					await session.kvEdit(changes);
+				}
+				return;
+			}
+			case 'autorun': {
+				const session = find(request.pluginId);
+				const input = session ? encodeInput(session.input, session.inputMode) : null;
+				if (session && input?.ok) await session.run(input.bytes);
+				return;
+			}
 		}
+	}
+
+	/** Says no to everything the link still asks for: its plugins keep the safe defaults. */
+	declineAll(): void {
+		this.requests = [];
 	}
 
 	async #bytesOf(source: SharedSource, notices: string[]): Promise<Uint8Array | null> {
@@ -273,20 +309,6 @@ function restoreAbi(sessionId: string, abi: SharedAbi) {
 			])
 		);
 	}
-}
-
-function sameEntries(
-	a: ReadonlyMap<string, Uint8Array>,
-	b: ReadonlyMap<string, Uint8Array>
-): boolean {
-	if (a.size !== b.size) return false;
-	for (const [key, value] of a) {
-		const other = b.get(key);
-		if (!other || other.byteLength !== value.byteLength || other.some((x, i) => x !== value[i])) {
-			return false;
-		}
-	}
-	return true;
 }
 
 export { LINK_WARN_LENGTH };

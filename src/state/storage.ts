@@ -6,7 +6,6 @@
 import {
 	createStore,
 	delMany,
-	entries,
 	get,
 	promisifyRequest,
 	set,
@@ -14,6 +13,7 @@ import {
 	type UseStore
 } from 'idb-keyval';
 import { fail, type Result } from '../lib/errors';
+import { summarizeCall, type CallSummary } from '../lib/trace/call-summary';
 import type { CallTrace } from '../lib/trace/types';
 
 /** Version stamped on every record written by this build. */
@@ -35,6 +35,12 @@ export interface HistoryRecord {
 	trace: CallTrace;
 }
 
+/** A stored call's summary, kept apart from its trace so the History list never reads a trace. */
+interface SummaryRecord {
+	v: number;
+	summary: CallSummary;
+}
+
 /** Plugin bytes kept so a workspace can be restored after a reload, keyed by sha256. */
 interface BlobRecord {
 	v: number;
@@ -46,6 +52,14 @@ interface BlobRecord {
 export interface KvWrite {
 	key: string;
 	value: Uint8Array | null;
+	/** When the plugin made the write (its log timestamp); defaults to now. */
+	at?: number;
+}
+
+/** A logged plugin write to replay: applied only when newer than what the namespace holds. */
+export interface KvReplay extends KvWrite {
+	namespace: string;
+	at: number;
 }
 
 type Ok = Result<object>;
@@ -53,16 +67,23 @@ type Ok = Result<object>;
 /** The playground's storage: KV namespaces, call history, plugin bytes and the workspace. */
 export class Storage {
 	readonly #kv: UseStore | null;
-	readonly #history: UseStore | null;
+	readonly #history: HistoryDb | null;
 	readonly #blobs: UseStore | null;
 	readonly #workspace: UseStore | null;
+	/** Names the databases (and the KV logs that replay into them). */
+	readonly prefix: string;
+
+	/** True for an embedded view's storage (`detachedStorage`), which opens no database at all. */
+	readonly detached: boolean;
 
 	/** `prefix` names the databases; tests use their own to start empty. */
-	constructor(prefix = 'plugin-playground') {
-		const available = typeof indexedDB !== 'undefined';
+	constructor(prefix = 'plugin-playground', options: { detached?: boolean } = {}) {
+		this.prefix = prefix;
+		this.detached = options.detached ?? false;
+		const available = !this.detached && typeof indexedDB !== 'undefined';
 		const store = (name: string) => (available ? createStore(`${prefix}-${name}`, name) : null);
 		this.#kv = store('kv');
-		this.#history = store('history');
+		this.#history = available ? openHistory(`${prefix}-history`) : null;
 		this.#blobs = store('blobs');
 		this.#workspace = store('workspace');
 	}
@@ -80,19 +101,31 @@ export class Storage {
 	async kvWrite(namespace: string, writes: readonly KvWrite[]): Promise<Ok> {
 		return attempt(this.#kv, 'save to the KV store', async (s) => {
 			const now = Date.now();
-			const puts = writes.filter((w): w is { key: string; value: Uint8Array } => w.value !== null);
+			const puts = writes.filter((w): w is KvWrite & { value: Uint8Array } => w.value !== null);
 			const dels = writes.filter((w) => w.value === null).map((w) => [namespace, w.key]);
 			if (puts.length) {
 				await setMany(
 					puts.map((w) => [
 						[namespace, w.key],
-						{ v: RECORD_VERSION, value: w.value, updatedAt: now } satisfies KvRecord
+						{ v: RECORD_VERSION, value: w.value, updatedAt: w.at ?? now } satisfies KvRecord
 					]),
 					s
 				);
 			}
 			if (dels.length) await delMany(dels, s);
 			return {};
+		});
+	}
+
+	/**
+	 * Replays a dead worker's logged writes in one transaction. A write lands only when it is at least as new
+	 * as the stored entry, so an edit made after it (in the KV view, or by another tab) is never overwritten.
+	 * Returns how many writes landed.
+	 */
+	async kvReplay(writes: readonly KvReplay[]): Promise<Result<{ applied: number }>> {
+		return attempt(this.#kv, 'replay logged KV writes', async (s) => {
+			const applied = await s('readwrite', (os) => replayNewer(os, writes));
+			return { applied };
 		});
 	}
 
@@ -105,36 +138,70 @@ export class Storage {
 		});
 	}
 
-	/** Adds a call to the history and drops the oldest calls past `HISTORY_LIMIT`. */
+	/**
+	 * Adds a call to the history (its trace, and its summary apart) and drops the oldest calls, of any
+	 * plugin, past `HISTORY_LIMIT`; one transaction.
+	 */
 	async historyAdd(trace: CallTrace): Promise<Ok> {
-		return attempt(this.#history, 'save the call history', async (s) => {
-			const key = [trace.startedAt, trace.pluginId, trace.id];
-			await set(key, { v: RECORD_VERSION, trace } satisfies HistoryRecord, s);
-			const count = await s('readonly', (os) => promisifyRequest(os.count()));
-			if (count > HISTORY_LIMIT) {
-				const keys = await s('readonly', (os) =>
-					promisifyRequest(os.getAllKeys(null, count - HISTORY_LIMIT))
+		return attempt(this.#history, 'save the call history', (db) =>
+			db('readwrite', async (traces, summaries) => {
+				traces.put({ v: RECORD_VERSION, trace } satisfies HistoryRecord, traceKey(trace));
+				summaries.put(
+					{ v: RECORD_VERSION, summary: summarizeCall(trace) } satisfies SummaryRecord,
+					summaryKey(trace)
 				);
-				await delMany(keys, s);
-			}
-			return {};
-		});
+				const count = await promisifyRequest(traces.count());
+				if (count > HISTORY_LIMIT) {
+					// Trace keys start with the start time: the first keys are the oldest calls.
+					const oldest = await promisifyRequest(traces.getAllKeys(null, count - HISTORY_LIMIT));
+					for (const key of oldest) {
+						const [startedAt, pluginId, id] = key as [number, string, number];
+						traces.delete(key);
+						summaries.delete(summaryKey({ startedAt, pluginId, id }));
+					}
+				}
+				return {};
+			})
+		);
 	}
 
-	/** The stored calls, oldest first. */
-	async historyList(): Promise<Result<{ traces: CallTrace[] }>> {
-		return attempt(this.#history, 'read the call history', async (s) => {
-			const rows = await entries<IDBValidKey, HistoryRecord>(s);
-			return { traces: rows.map(([, rec]) => rec.trace) };
-		});
+	/** A plugin's stored calls, oldest first, as summaries: no trace is read, whatever the traces hold. */
+	async historyList(pluginId: string): Promise<Result<{ summaries: CallSummary[] }>> {
+		return attempt(this.#history, 'read the call history', (db) =>
+			db('readonly', async (_traces, summaries) => {
+				const range = IDBKeyRange.bound([pluginId], [pluginId, []]);
+				const rows = (await promisifyRequest(summaries.getAll(range))) as SummaryRecord[];
+				return { summaries: rows.map((row) => row.summary) };
+			})
+		);
+	}
+
+	/** The full traces of stored calls, in the order asked; null for a call no longer stored. */
+	async historyTraces(
+		calls: readonly CallSummary[]
+	): Promise<Result<{ traces: (CallTrace | null)[] }>> {
+		return attempt(this.#history, 'read a call from the history', (db) =>
+			db('readonly', async (traces) => {
+				const rows = await Promise.all(
+					calls.map(
+						(call) =>
+							promisifyRequest(traces.get(traceKey(call))) as Promise<HistoryRecord | undefined>
+					)
+				);
+				return { traces: rows.map((row) => row?.trace ?? null) };
+			})
+		);
 	}
 
 	/** Forgets every stored call. */
 	async historyClear(): Promise<Ok> {
-		return attempt(this.#history, 'clear the call history', async (s) => {
-			await s('readwrite', (os) => promisifyRequest(os.clear()));
-			return {};
-		});
+		return attempt(this.#history, 'clear the call history', (db) =>
+			db('readwrite', async (traces, summaries) => {
+				traces.clear();
+				summaries.clear();
+				return {};
+			})
+		);
 	}
 
 	/** Keeps a plugin's bytes under their sha256. */
@@ -178,10 +245,10 @@ export class Storage {
 }
 
 /** Runs a storage operation and turns a missing or failing IndexedDB into a `storage` error. */
-async function attempt<T extends object>(
-	store: UseStore | null,
+async function attempt<S, T extends object>(
+	store: S | null,
 	what: string,
-	op: (store: UseStore) => Promise<T>
+	op: (store: S) => Promise<T>
 ): Promise<Result<T>> {
 	if (!store) {
 		return fail(
@@ -210,6 +277,48 @@ async function attempt<T extends object>(
 	}
 }
 
+/**
+ * Applies each write whose time is not older than the stored record's; resolves with how many landed. The
+ * stored times are read with one getAllKeys/getAll pair per namespace, not one get per write: a flood of
+ * tens of thousands of logged writes is replayed while the page starts.
+ */
+function replayNewer(os: IDBObjectStore, writes: readonly KvReplay[]): Promise<number> {
+	return new Promise((resolve, reject) => {
+		let applied = 0;
+		const byNamespace = new Map<string, KvReplay[]>();
+		for (const write of writes) {
+			let list = byNamespace.get(write.namespace);
+			if (!list) byNamespace.set(write.namespace, (list = []));
+			list.push(write);
+		}
+		for (const [namespace, list] of byNamespace) {
+			const range = IDBKeyRange.bound([namespace], [namespace, []]);
+			const keys = os.getAllKeys(range);
+			const records = os.getAll(range);
+			// Requests of one transaction complete in order: the keys are in when the records are.
+			records.onsuccess = () => {
+				const stored = new Map<string, number>();
+				(keys.result as [string, string][]).forEach(([, key], i) =>
+					stored.set(key, (records.result[i] as KvRecord).updatedAt)
+				);
+				for (const { key, value, at } of list) {
+					if ((stored.get(key) ?? -Infinity) > at) continue;
+					applied++;
+					if (value === null) os.delete([namespace, key]);
+					else
+						os.put({ v: RECORD_VERSION, value, updatedAt: at } satisfies KvRecord, [
+							namespace,
+							key
+						]);
+				}
+			};
+		}
+		os.transaction.oncomplete = () => resolve(applied);
+		os.transaction.onerror = () => reject(os.transaction.error);
+		os.transaction.onabort = () => reject(os.transaction.error);
+	});
+}
+
 /** Key/value pairs in a key range, in key order, through a cursor. */
 function all<K, V>(os: IDBObjectStore, range: IDBKeyRange): Promise<[K, V][]> {
 	return new Promise((resolve, reject) => {
@@ -223,4 +332,71 @@ function all<K, V>(os: IDBObjectStore, range: IDBKeyRange): Promise<[K, V][]> {
 		};
 		request.onerror = () => reject(request.error);
 	});
+}
+
+/** Runs `op` in one transaction over the history's two stores: full traces, and their summaries. */
+type HistoryDb = <T>(
+	mode: IDBTransactionMode,
+	op: (traces: IDBObjectStore, summaries: IDBObjectStore) => Promise<T>
+) => Promise<T>;
+
+/** Traces, keyed `[startedAt, pluginId, id]` (oldest first); the store version 1 had alone. */
+const TRACES = 'history';
+/** Summaries, keyed `[pluginId, startedAt, id]`: one key range holds a plugin's calls, oldest first. */
+const SUMMARIES = 'summaries';
+/** Version 1 (idb-keyval's `createStore`) held traces only; version 2 adds their summaries. */
+const HISTORY_DB_VERSION = 2;
+
+function traceKey(call: Pick<CallTrace, 'startedAt' | 'pluginId' | 'id'>): IDBValidKey {
+	return [call.startedAt, call.pluginId, call.id];
+}
+
+function summaryKey(call: Pick<CallTrace, 'startedAt' | 'pluginId' | 'id'>): IDBValidKey {
+	return [call.pluginId, call.startedAt, call.id];
+}
+
+/** Opens (creating or upgrading) the history database; the connection closes when a newer build upgrades it. */
+function openHistory(name: string): HistoryDb {
+	const request = indexedDB.open(name, HISTORY_DB_VERSION);
+	request.onupgradeneeded = (event) => {
+		if (request.transaction) upgradeHistory(request.result, request.transaction, event.oldVersion);
+	};
+	const opened = promisifyRequest(request).then((db) => {
+		db.onversionchange = () => db.close();
+		return db;
+	});
+	return async (mode, op) => {
+		const tx = (await opened).transaction([TRACES, SUMMARIES], mode);
+		const done = promisifyRequest(tx);
+		// `done` is awaited below; this keeps an abort after a failed `op` from going unhandled.
+		done.catch(() => {});
+		const result = await op(tx.objectStore(TRACES), tx.objectStore(SUMMARIES));
+		await done;
+		return result;
+	};
+}
+
+/**
+ * Creates the stores, or migrates a version 1 database: each stored trace is summarized once, here, so
+ * the list never reads a trace again. Each record is its own cursor step (its own task), so a history of
+ * big traces migrates without one long task.
+ */
+function upgradeHistory(db: IDBDatabase, tx: IDBTransaction, from: number): void {
+	if (from < 1) db.createObjectStore(TRACES);
+	const summaries = db.createObjectStore(SUMMARIES);
+	if (from < 1) return;
+	const cursor = tx.objectStore(TRACES).openCursor();
+	cursor.onsuccess = () => {
+		const row = cursor.result;
+		if (!row) return;
+		const trace = (row.value as Partial<HistoryRecord> | undefined)?.trace;
+		// Records this app wrote always hold a trace; anything else is skipped rather than failing the upgrade.
+		if (trace && Array.isArray(trace.events)) {
+			summaries.put(
+				{ v: RECORD_VERSION, summary: summarizeCall(trace) } satisfies SummaryRecord,
+				summaryKey(trace)
+			);
+		}
+		row.continue();
+	};
 }

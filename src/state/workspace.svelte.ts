@@ -4,8 +4,7 @@
  * can carry later.
  */
 import { fail, type PlaygroundError } from '../lib/errors';
-import { sha256Hex } from '../lib/bytes/hash';
-import { defaultSettings } from '../lib/host/settings';
+import { defaultSettings, withUsableTimeout } from '../lib/host/settings';
 import { parseManifest, verifyHash, type ParsedManifest } from '../lib/manifest/manifest';
 import { download, type Progress } from '../lib/net/download';
 import {
@@ -19,6 +18,8 @@ import {
 	type PluginState,
 	type WorkspaceState
 } from '../lib/workspace/types';
+import { tabMemoryBudget } from './memory-budget';
+import { keepable, keepNotice } from '../lib/workspace/keep';
 import { PluginSession } from './plugin-session.svelte';
 import { Storage } from './storage';
 
@@ -338,7 +339,9 @@ export class Workspace {
 		if (state.layout) this.layout = clampLayout(state.layout);
 		for (const plugin of state.plugins) {
 			const bytes = await this.#bytesFor(plugin);
-			if (bytes) await this.#open(plugin, bytes, false);
+			// Saved state is not checked on the way in; an older build saved timeouts no timer can wait.
+			const settings = withUsableTimeout(plugin.settings);
+			if (bytes) await this.#open({ ...plugin, settings }, bytes, false);
 		}
 		if (state.activeId && this.sessions.some((s) => s.id === state.activeId)) {
 			this.activeId = state.activeId;
@@ -381,12 +384,17 @@ export class Workspace {
 
 	async #open(state: PluginState, bytes: Uint8Array, persist = true): Promise<PluginSession> {
 		this.error = null;
-		const sha256 = await sha256Hex(bytes);
-		const session = new PluginSession({ ...state, sha256 }, this.storage);
+		// The worker hashes the bytes (see PluginSession.load): a saved hash may be of other bytes (a URL).
+		const session = new PluginSession({ ...state, sha256: null }, this.storage, tabMemoryBudget);
 		this.sessions = [...this.sessions, session];
 		this.activeId = session.id;
-		await session.load(bytes, sha256);
-		if (persist && state.source.kind !== 'example') {
+		session.keepNotice = keepNotice(state.source, bytes.byteLength);
+		const loaded = await session.load(bytes);
+		const sha256 = session.sha256;
+		// Only a module that compiled is kept: one that failed would fail again after every reload.
+		const compiled = loaded.module !== null;
+		const kind = state.source.kind;
+		if (persist && compiled && sha256 && keepable(bytes.byteLength) && kind !== 'example') {
 			const kept = await this.storage.blobPut(sha256, bytes, state.name);
 			if (!kept.ok) session.storageError = kept.error;
 		}

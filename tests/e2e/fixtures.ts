@@ -6,13 +6,19 @@ import { expect, test as base } from '@playwright/test';
 
 export { expect };
 
-export const test = base.extend<{ pageGuard: void }>({
+export const test = base.extend<{ pageGuard: void; cspViolationsExpected: boolean }>({
+	/** A test that provokes a violation on purpose (to prove the policy blocks it) sets this with `test.use`. */
+	cspViolationsExpected: [false, { option: true }],
 	pageGuard: [
-		async ({ page }, use) => {
+		async ({ page, cspViolationsExpected }, use) => {
 			const problems: string[] = [];
 			page.on('pageerror', (error) => problems.push(`uncaught error: ${error.message}`));
 			page.on('console', (message) => {
-				if (message.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(message.text())) {
+				if (
+					!cspViolationsExpected &&
+					message.type() === 'error' &&
+					/Content[- ]Security[- ]Policy/i.test(message.text())
+				) {
 					problems.push(`CSP violation: ${message.text()}`);
 				}
 			});

@@ -7,6 +7,22 @@ import type { Page } from '@playwright/test';
 /** No main-thread task may take longer than this while the page handles hostile input. */
 export const LONG_TASK_BUDGET_MS = 200;
 
+/**
+ * A WAT function `$block(ptr, len) -> offset` that copies `len` bytes of the module's memory into a new
+ * Extism block, for modules that hand data to host functions. Needs `$alloc` and `$store_u8` imported.
+ */
+export const WAT_BLOCK = `(func $block (param $ptr i32) (param $len i32) (result i64)
+			(local $off i64) (local $i i32)
+			(local.set $off (call $alloc (i64.extend_i32_u (local.get $len))))
+			(block $done (loop $copy
+				(br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+				(call $store_u8
+					(i64.add (local.get $off) (i64.extend_i32_u (local.get $i)))
+					(i32.load8_u (i32.add (local.get $ptr) (local.get $i))))
+				(local.set $i (i32.add (local.get $i) (i32.const 1)))
+				(br $copy)))
+			(local.get $off))`;
+
 /** Compiles WAT text to a module's bytes with wabt, as the example build does. */
 export async function buildWat(wat: string, name = 'hostile.wat'): Promise<Buffer> {
 	const wabt = await (await import('wabt')).default();

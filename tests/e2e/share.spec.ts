@@ -46,7 +46,11 @@ test('a shared link restores plugin, input, settings and the recorded result, an
 	);
 	await expect(receiver.getByRole('region', { name: 'Output' })).toContainText(/"count":\s*2/);
 	await expect(receiver.getByRole('region', { name: 'Trace' })).toContainText('kv_write');
-	await expect(receiver.getByRole('region', { name: 'KV store' })).toContainText('count');
+	// The link's KV entries wait for a yes; then they land in the plugin's own new namespace.
+	const kv = receiver.getByRole('region', { name: 'KV store' });
+	await expect(kv).toContainText('No entries in this namespace.');
+	await receiver.getByRole('button', { name: 'Import the KV entries' }).click();
+	await expect(kv).toContainText('count');
 	// Nothing ran on open: the receiver's history is empty.
 	await expect(receiver.getByRole('region', { name: 'History' })).toContainText('No calls yet');
 

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { WAT_BLOCK } from './hostile';
 
 /** Every byte as a WAT string escape, so any payload survives the WAT parser unchanged. */
 const watString = (s: string) =>
@@ -34,17 +35,7 @@ async function hostilePlugin(): Promise<Buffer> {
 		(import "extism:host/user" "kv_write" (func $kv_write (param i64 i64)))
 		(memory (export "memory") 1)
 		${data.join('\n')}
-		(func $block (param $ptr i32) (param $len i32) (result i64)
-			(local $off i64) (local $i i32)
-			(local.set $off (call $alloc (i64.extend_i32_u (local.get $len))))
-			(block $done (loop $copy
-				(br_if $done (i32.ge_u (local.get $i) (local.get $len)))
-				(call $store_u8
-					(i64.add (local.get $off) (i64.extend_i32_u (local.get $i)))
-					(i32.load8_u (i32.add (local.get $ptr) (local.get $i))))
-				(local.set $i (i32.add (local.get $i) (i32.const 1)))
-				(br $copy)))
-			(local.get $off))
+		${WAT_BLOCK}
 		(func (export "${watString(PAYLOADS.exportName)}") (result i32)
 			(call $log_info ${block('log')})
 			(call $kv_write ${block('key')} ${block('value')})

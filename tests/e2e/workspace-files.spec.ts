@@ -42,9 +42,17 @@ test('a workspace exports to a file and imports back with plugins of any size', 
 	await expect(receiver.getByRole('navigation', { name: 'Loaded plugins' })).toContainText(
 		'counter.wasm'
 	);
-	// KV data and the last result came along; nothing ran.
-	await expect(receiver.getByRole('region', { name: 'KV store' })).toContainText('count');
+	// The last result came along and nothing ran; the KV data waits for a yes, as a link's does.
 	await expect(receiver.getByRole('status', { name: 'Recorded result' })).toBeVisible();
+	const asks = receiver.getByRole('region', {
+		name: 'This workspace file asks for more than running its plugins'
+	});
+	await expect(asks).toContainText('count');
+	const kv = receiver.getByRole('region', { name: 'KV store' });
+	await expect(kv.getByRole('cell', { name: 'count', exact: true })).toHaveCount(0);
+	await asks.getByRole('button', { name: 'Import the KV entries' }).click();
+	await expect(asks).toBeHidden();
+	await expect(kv.getByRole('cell', { name: 'count', exact: true })).toBeVisible();
 	await receiver.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(receiver.getByRole('region', { name: 'Output' })).toContainText(/"count":\s*2/);
 	await other.close();
@@ -83,7 +91,10 @@ test('two tabs on the same workspace: the other tab is told, and the last save w
 	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('Trap');
 });
 
-test('autorun runs a built-in example link on open, and only then', async ({ page, browser }) => {
+test('autorun of a built-in example link asks first, then runs it once', async ({
+	page,
+	browser
+}) => {
 	await openApp(page);
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Greet' });
 	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
@@ -96,6 +107,14 @@ test('autorun runs a built-in example link on open, and only then', async ({ pag
 	const other = await browser.newContext();
 	const receiver = await other.newPage();
 	await receiver.goto(`${url}&autorun=1`);
+	// Autorun is asked for, not done: nothing has run until the person says yes.
+	const asks = receiver.getByRole('region', {
+		name: 'This link asks for more than running its plugins'
+	});
+	await expect(asks).toContainText('run');
+	await expect(receiver.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+	await expect(receiver.getByRole('region', { name: 'History' })).not.toContainText('greet');
+	await asks.getByRole('button', { name: 'Run it now' }).click();
 	await expect(receiver.getByRole('region', { name: 'History' })).toContainText('greet');
 	await expect(receiver.getByRole('region', { name: 'Output' })).toContainText('Hello,');
 	await other.close();

@@ -180,7 +180,8 @@ describe('bifrost-hello (revision 1) through the raw caller', () => {
 		const { plugin, events } = await load('bifrost-hello');
 		const ctx = utf8Encode('{"request_id":"abc-123"}');
 		const req = utf8Encode(JSON.stringify(SAMPLES.request));
-		const outcome = plugin.call({ export: 'pre_hook', inputs: [ctx, req], hook: 'r1.pre_hook' });
+		const request = { export: 'pre_hook', inputs: [ctx, req], hook: 'r1.pre_hook' };
+		const outcome = plugin.call(request);
 		expect(outcome.error).toBeNull();
 		const names = abiEvents(events).map((e) => e.name);
 		expect(names).toEqual([
@@ -210,7 +211,13 @@ describe('bifrost-hello (revision 1) through the raw caller', () => {
 				.slice(6)
 				.map((e) => e.args.of)
 		).toEqual(['input', 'input', 'answer']);
-		expect(events[0]).toMatchObject({ type: 'start', export: 'pre_hook', hook: 'r1.pre_hook' });
+		// The host emits the start event before it instantiates; the call's own trace opens with the first malloc.
+		expect(RawPlugin.startEvent(request)).toMatchObject({
+			type: 'start',
+			export: 'pre_hook',
+			hook: 'r1.pre_hook'
+		});
+		expect(events[0]).toMatchObject({ type: 'host', name: 'malloc' });
 		expect(events.at(-1)).toMatchObject({ type: 'end', status: 'ok' });
 	});
 

@@ -6,7 +6,8 @@ import {
 	importKey,
 	missingImports,
 	PLAYGROUND_FUNCTIONS,
-	providerOf
+	providerOf,
+	quotedNames
 } from '../../src/lib/host/abi';
 import { inspectModule } from '../../src/lib/wasm/inspect';
 import type { ImportInfo } from '../../src/lib/wasm/types';
@@ -107,6 +108,24 @@ describe('missingImports and describeMissing', () => {
 			'2 imports are not provided: "extism:host/user" "x", "wasi_snapshot_preview1" "fd_write".'
 		);
 		expect(d.hint).toBe('The module imports WASI: turn WASI on in Host settings.');
+	});
+
+	it('lists the first 20 of 50,000 missing imports and counts the rest', () => {
+		const missing = Array.from({ length: 50_000 }, (_, i) => fn('extism:host/user', `m${i}`));
+		const { message } = describeMissing(missing, false);
+		expect(
+			message.startsWith('50,000 imports are not provided, first 20: "extism:host/user" "m0", ')
+		).toBe(true);
+		expect(message.endsWith('"extism:host/user" "m19".')).toBe(true);
+		expect(message).not.toContain('"m20"');
+		expect(message.length).toBeLessThan(1000);
+	});
+
+	it('quotes short name lists whole and long ones up to 20 with a count of the rest', () => {
+		expect(quotedNames(['a', 'b'])).toBe('"a", "b"');
+		const many = quotedNames(Array.from({ length: 25 }, (_, i) => `n${i}`));
+		expect(many.endsWith('"n19" and 5 more')).toBe(true);
+		expect(many).not.toContain('"n20"');
 	});
 
 	it('does not suggest WASI when it is already on', () => {

@@ -288,7 +288,8 @@ describe('inspectModule on valid modules', () => {
 			exports: [],
 			imports: [],
 			memories: [],
-			customSections: []
+			customSections: [],
+			hasStart: false
 		});
 	});
 

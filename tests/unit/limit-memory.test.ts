@@ -120,13 +120,72 @@ describe('limitMemory', () => {
 		expect(r.before).toMatchObject({ imported: true, maxPages: null });
 	});
 
-	it('leaves shared and 64-bit memories unchanged, even when they start above the limit', () => {
-		for (const text of ['(module (memory 8 16 shared))', '(module (memory i64 8))']) {
-			const original = wat(text);
-			const r = limited(original, 4);
-			expect(r.changed).toBe(false);
-			expect(r.bytes).toBe(original);
+	it('caps a 64-bit memory with u64 limits, with or without a maximum', () => {
+		for (const [text, flags] of [
+			['(module (memory i64 8))', 0x04],
+			['(module (memory i64 8 40000))', 0x05]
+		] as const) {
+			const r = limited(wat(text), 16);
+			expect(r.changed).toBe(true);
+			expect(r.before).toMatchObject({ memory64: true, minPages: 8 });
+			expect(memories(r.bytes)).toEqual([
+				{ minPages: 8, maxPages: 16, imported: false, shared: false, memory64: true }
+			]);
+			// Memory section: id 5, size 4, one memory, flags with has-max set, min 8, max 16.
+			const at = r.bytes.indexOf(0x05, 8);
+			expect([...r.bytes.subarray(at, at + 6)]).toEqual([0x05, 0x04, 0x01, flags | 0x01, 8, 16]);
 		}
+	});
+
+	it('reads and writes u64 limits past 2^32 pages', () => {
+		// memory64, has max: min 1, max 2^33 pages as a u64 LEB128 (four 0x80 bytes, then 0x20).
+		const max = [0x80, 0x80, 0x80, 0x80, 0x20];
+		const content = [0x01, 0x05, 0x01, ...max];
+		const original = Uint8Array.from([...HEADER, ...section(5, content)]);
+		expect(memories(original)[0]).toMatchObject({ memory64: true, maxPages: 2 ** 33 });
+		const r = limited(original, 4096);
+		expect([...r.bytes.subarray(8)]).toEqual([0x05, 0x05, 0x01, 0x05, 0x01, 0x80, 0x20]);
+		expect(memories(r.bytes)[0]).toMatchObject({ memory64: true, minPages: 1, maxPages: 4096 });
+	});
+
+	it('lowers the maximum of a shared memory and keeps it shared', () => {
+		const r = limited(wat('(module (memory 8 16 shared))'), 10);
+		expect(memories(r.bytes)).toEqual([
+			{ minPages: 8, maxPages: 10, imported: false, shared: true, memory64: false }
+		]);
+	});
+
+	it('fails with kind limit when a 64-bit memory starts above the limit', () => {
+		const r = limitMemory(wat('(module (memory i64 8))'), 4);
+		expect(r.ok).toBe(false);
+		if (!r.ok) expect(r.error.kind).toBe('limit');
+	});
+
+	it('shares the cap among several memories so that together they fit it', () => {
+		const r = limited(wat('(module (memory 1) (memory i64 2) (memory 1 3))'), 100);
+		const after = memories(r.bytes);
+		// The bounded one keeps its maximum of 3; the unbounded ones split the other 96 pages of headroom.
+		expect(after.map((m) => m.maxPages)).toEqual([48, 49, 3]);
+		expect(after.reduce((sum, m) => sum + (m.maxPages ?? 0), 0)).toBeLessThanOrEqual(100);
+		expect(after.map((m) => m.memory64)).toEqual([false, true, false]);
+	});
+
+	it('refuses memories whose minimums together exceed the limit', () => {
+		const r = limitMemory(wat('(module (memory 3) (memory 3))'), 5);
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		expect(r.error.kind).toBe('limit');
+		expect(r.error.message).toBe(
+			"The module's 2 memories ask for at least 6 pages (384 KiB) of memory but the limit is 5 pages (320 KiB)."
+		);
+	});
+
+	it('refuses a memory with a custom page size, which a cap in 64 KiB pages cannot bound', () => {
+		// flags 0x08 (custom page size), min 1, page size log2 0 (one-byte pages).
+		const original = Uint8Array.from([...HEADER, ...section(5, [0x01, 0x08, 0x01, 0x00])]);
+		const r = limitMemory(original, 16);
+		expect(r.ok).toBe(false);
+		if (!r.ok) expect(r.error.message).toContain('custom page size');
 	});
 
 	it('fails with kind limit when the minimum exceeds the limit', () => {
@@ -181,13 +240,13 @@ describe('limitMemory', () => {
 	});
 
 	it('re-encodes a section size whose LEB128 grows from one byte to two', () => {
-		// 63 memories of `flags 0, min 1` make a 127-byte section; adding a maximum to each makes 190.
+		// 63 memories of `flags 0, min 0` make a 127-byte section; a maximum (1 page each) makes 190.
 		const count = 63;
-		const content = [count, ...Array.from({ length: count }, () => [0x00, 0x01]).flat()];
+		const content = [count, ...Array.from({ length: count }, () => [0x00, 0x00]).flat()];
 		expect(content.length).toBe(127);
 		const custom = section(0, [4, ...new TextEncoder().encode('tail'), 0xaa, 0xbb]);
 		const original = Uint8Array.from([...HEADER, ...section(5, content), ...custom]);
-		const r = limited(original, 1);
+		const r = limited(original, count);
 		expect(r.changed).toBe(true);
 		expect([...r.bytes.subarray(8, 11)]).toEqual([0x05, 0xbe, 0x01]);
 		expect(r.bytes.length).toBe(original.length + 63 + 1);
@@ -196,7 +255,7 @@ describe('limitMemory', () => {
 		const after = inspectModule(r.bytes);
 		if (!after.ok) throw new Error(after.error.message);
 		expect(after.info.memories).toHaveLength(count);
-		expect(after.info.memories.every((m) => m.minPages === 1 && m.maxPages === 1)).toBe(true);
+		expect(after.info.memories.every((m) => m.minPages === 0 && m.maxPages === 1)).toBe(true);
 		expect(after.info.customSections).toEqual(['tail']);
 	});
 

@@ -80,7 +80,7 @@ describe('encodeLink', () => {
 			{ ...STATE.plugins[0]!, settings: { ...STATE.plugins[0]!.settings, timeoutMs: NaN } }
 		];
 		await expect(encodeLink({ ...STATE, plugins })).rejects.toThrow(
-			'This workspace cannot be shared: plugins[0].settings.timeoutMs should be a whole number from 1, but it is NaN.'
+			'This workspace cannot be shared: plugins[0].settings.timeoutMs should be a whole number from 1 to 2073600000, but it is NaN.'
 		);
 	});
 
@@ -215,7 +215,7 @@ describe('decodeLink', () => {
 		const zeros = new Uint8Array(MAX_BODY_BYTES + 1);
 		const link = frame(await deflate(zeros), crc32(zeros));
 		expect(link.length).toBeLessThan(40_000);
-		expectError(await decodeLink(link), 'too-large', /unpacks to more than 16 MiB/);
+		expectError(await decodeLink(link), 'too-large', /unpacks to more than 4 MiB/);
 	});
 
 	it('names the first field that breaks the format, even when the checksum is right', async () => {
@@ -226,7 +226,7 @@ describe('decodeLink', () => {
 			[stateJson((s) => (s.activeIndex = 1)), /activeIndex should be null or 0 to 0, but it is 1/],
 			[
 				stateJson((s) => ((plugin0(s).settings as Record<string, unknown>).timeoutMs = -3)),
-				/plugins\[0\]\.settings\.timeoutMs should be a whole number from 1, but it is -3/
+				/plugins\[0\]\.settings\.timeoutMs should be a whole number from 1 to 2073600000, but it is -3/
 			],
 			[
 				stateJson((s) => (plugin0(s).source = { kind: 'ftp', url: 'x' })),

@@ -4,19 +4,22 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/lib/bytes/encoding';
 import { ERROR_TITLES, type ErrorKind, type PlaygroundError } from '../../src/lib/errors';
-import type { HostSettings } from '../../src/lib/host/settings';
+import { MAX_TIMEOUT_MS, type HostSettings } from '../../src/lib/host/settings';
 import type { MockSpec } from '../../src/lib/host/mocks';
 import { decodeLink, encodeLink } from '../../src/lib/share/codec';
 import type { ShareErrorReason, ShareResult } from '../../src/lib/share/errors';
-import type {
-	RecordedCall,
-	SharedAbi,
-	SharedPlugin,
-	SharedSource,
-	ShareState
+import {
+	SHARE_LIMITS,
+	toWorkspace,
+	type RecordedCall,
+	type SharedAbi,
+	type SharedPlugin,
+	type SharedSource,
+	type ShareState
 } from '../../src/lib/share/state';
 import { decodeWorkspaceFile, encodeWorkspaceFile } from '../../src/lib/share/workspace-file';
 import type { CallTrace, Payload, TraceEvent } from '../../src/lib/trace/types';
+import { sealLink } from '../fixtures/share/seal';
 
 const RUNS = 10_000;
 const TIMEOUT = 300_000;
@@ -117,7 +120,7 @@ const settings: fc.Arbitrary<HostSettings> = fc.record({
 	config: dict(text),
 	allowedHosts: fc.array(text, { maxLength: 3 }),
 	logLevel: fc.constantFrom('trace', 'debug', 'info', 'warn', 'error', 'silent'),
-	timeoutMs: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+	timeoutMs: fc.integer({ min: 1, max: MAX_TIMEOUT_MS }),
 	wasi: fc.constantFrom('auto', 'on', 'off'),
 	memory: fc.record({
 		maxPages: nullable(fc.integer({ min: 0, max: 65536 })),
@@ -314,6 +317,117 @@ describe('workspace files', () => {
 					expect(decoded.state).toEqual(state);
 				}),
 				{ numRuns: RUNS }
+			);
+		},
+		TIMEOUT
+	);
+});
+
+/** One way past a cap, `excess` over it, applied to plugin 0 of a state as link JSON. */
+type Breach = { cap: number; asked: number; apply: (plugin: Record<string, unknown>) => void };
+const breach: fc.Arbitrary<Breach> = fc
+	.tuple(fc.nat({ max: 4 }), fc.integer({ min: 1, max: 50 }))
+	.map(([which, excess]): Breach => {
+		const names = SHARE_LIMITS.nameChars + excess;
+		const texts = SHARE_LIMITS.textChars + excess;
+		const entries = SHARE_LIMITS.kvEntries + excess;
+		switch (which) {
+			case 0:
+				return {
+					cap: SHARE_LIMITS.nameChars,
+					asked: names,
+					apply: (p) => (p.name = 'n'.repeat(names))
+				};
+			case 1:
+				return {
+					cap: SHARE_LIMITS.nameChars,
+					asked: names,
+					apply: (p) => (p.exportName = 'e'.repeat(names))
+				};
+			case 2:
+				return {
+					cap: SHARE_LIMITS.textChars,
+					asked: texts,
+					apply: (p) => (p.input = 'i'.repeat(texts))
+				};
+			case 3:
+				return {
+					cap: SHARE_LIMITS.kvEntries,
+					asked: entries,
+					// Every entry points at blob 0: the blob reader allows that, and it keeps the link small.
+					apply: (p) =>
+						(p.kv = Object.fromEntries(Array.from({ length: entries }, (_, i) => [`k${i}`, 0])))
+				};
+			default:
+				return {
+					cap: SHARE_LIMITS.entries,
+					asked: SHARE_LIMITS.entries + excess,
+					apply: (p) => {
+						const settings = p.settings as Record<string, unknown>;
+						settings.allowedHosts = Array.from(
+							{ length: SHARE_LIMITS.entries + excess },
+							() => 'h'
+						);
+					}
+				};
+		}
+	});
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+describe('caps on what a link may ask for', () => {
+	it(
+		'a link past any cap is refused as too large, naming the cap and what it asked for',
+		async () => {
+			const onePlugin = shareState.filter((s) => s.plugins.length > 0);
+			await fc.assert(
+				fc.asyncProperty(onePlugin, breach, async (state, { cap, asked, apply }) => {
+					const blobs: Uint8Array[] = [];
+					const json = JSON.parse(
+						JSON.stringify(state, (_k, v: unknown) =>
+							v instanceof Uint8Array ? blobs.push(v) - 1 : v
+						)
+					) as { plugins: Record<string, unknown>[] };
+					// Blob 0 exists for the KV breach; other breaches leave the blob list as the state made it.
+					if (blobs.length === 0) blobs.push(new Uint8Array(1));
+					apply(json.plugins[0] as Record<string, unknown>);
+					const decoded = await decodeLink(await sealLink(json, blobs));
+					expectTypedError(decoded);
+					if (decoded.ok) return;
+					expect(decoded.error.reason).toBe('too-large');
+					expect(decoded.error.message).toContain(`holds ${count(asked)} `);
+					expect(decoded.error.message).toContain(`at most ${count(cap)}`);
+				}),
+				{ numRuns: 200 }
+			);
+		},
+		TIMEOUT
+	);
+
+	it(
+		'a share of any number of plugins opens at most the cap, with a notice exactly when it left some out',
+		async () => {
+			const many = fc.tuple(plugin, fc.nat({ max: 3 * SHARE_LIMITS.plugins })).chain(([p, n]) =>
+				fc.record({
+					v: fc.constant(1 as const),
+					plugins: fc.constant(Array.from({ length: n }, () => p)),
+					activeIndex: n === 0 ? fc.constant(null) : nullable(fc.nat({ max: n - 1 }))
+				})
+			);
+			await fc.assert(
+				fc.asyncProperty(many, async (state: ShareState) => {
+					const decoded = await decodeLink(await encodeLink(state));
+					if (!decoded.ok) throw new Error(decoded.error.message);
+					const opened = toWorkspace(decoded.state);
+					const n = state.plugins.length;
+					expect(opened.plugins).toHaveLength(Math.min(n, SHARE_LIMITS.plugins));
+					expect(opened.notices).toHaveLength(n > SHARE_LIMITS.plugins ? 1 : 0);
+					if (n > SHARE_LIMITS.plugins) expect(opened.notices[0]).toContain(`lists ${n} plugins`);
+					const ids = opened.plugins.map((p) => p.state.id);
+					if (state.activeIndex === null) expect(opened.workspace.activeId).toBeNull();
+					else expect(ids).toContain(opened.workspace.activeId);
+				}),
+				{ numRuns: 300 }
 			);
 		},
 		TIMEOUT

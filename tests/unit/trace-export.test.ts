@@ -57,6 +57,16 @@ const event: fc.Arbitrary<TraceEvent> = fc.oneof(
 	),
 	fc.record(
 		{
+			type: fc.constant('instantiate' as const),
+			t: time,
+			dur: time,
+			ran: fc.array(fc.string(), { maxLength: 3 }),
+			error: fc.string()
+		},
+		{ requiredKeys: ['type', 't', 'dur', 'ran'], noNullPrototype: true }
+	),
+	fc.record(
+		{
 			type: fc.constant('log' as const),
 			t: time,
 			level: fc.constantFrom('trace', 'debug', 'info', 'warn', 'error' as const),

@@ -1,6 +1,7 @@
 import { fail, type PlaygroundError } from '../errors';
 import { formatBytes } from '../bytes/encoding';
 import { PAGE_SIZE } from '../wasm/types';
+import { MAX_MEMORY_HINT } from './memory-cap';
 
 /** A failure raised inside a host function, recorded by the host before the error unwinds the plugin. */
 export interface HostFailure {
@@ -8,6 +9,8 @@ export interface HostFailure {
 	ns: string;
 	name: string;
 	message: string;
+	/** What to do about it, when the host function knows better than the generic advice. */
+	hint?: string;
 }
 
 /** What the host knew when a call threw. */
@@ -42,9 +45,10 @@ export function classifyCallError(err: ThrownLike, ctx: ThrowContext): Playgroun
 		return fail(
 			f.kind,
 			`${where} failed in host function ${f.ns}::${f.name}: ${f.message}`,
-			f.kind === 'limit'
-				? 'Raise the limit in Host settings, or make the plugin use less.'
-				: 'The host function refused the request: read its message above and fix the request or the Host settings.'
+			f.hint ??
+				(f.kind === 'limit'
+					? 'Raise the limit in Host settings, or make the plugin use less.'
+					: 'The host function refused the request: read its message above and fix the request or the Host settings.')
 		).error;
 	}
 	if (err.message.startsWith(PLUGIN_ERROR_PREFIX)) {
@@ -66,7 +70,7 @@ export function classifyCallError(err: ThrownLike, ctx: ThrowContext): Playgroun
 			return fail(
 				'limit',
 				`${where} trapped (${err.message}) with its memory at ${describePages(ctx.memoryPages)} of a ${describePages(ctx.maxPages)} cap: an allocation was most likely refused.`,
-				'Raise "Max memory" in Host settings if the plugin really needs more, or find what keeps growing.'
+				MAX_MEMORY_HINT
 			).error;
 		}
 		return fail(

@@ -5,7 +5,7 @@
 import type { ImportInfo } from '../wasm/types';
 import { EXTISM_ENV, EXTISM_USER, WASI_P1 } from '../wasm/types';
 import { formatSignature } from '../workspace/io';
-import { EXTISM_KERNEL, PLAYGROUND_FUNCTIONS, type HostFunctionDoc } from './abi';
+import { EXTISM_KERNEL, PLAYGROUND_FUNCTIONS, quotedNames, type HostFunctionDoc } from './abi';
 import type { HostSettings } from './settings';
 
 /** `kv_read(i64) -> i64`: a host function with its signature. */
@@ -85,7 +85,7 @@ export function missingImportAdvice(
 	if (imports.some((imp) => imp.kind !== 'function')) {
 		return `The playground links functions only, and this module imports a ${imports.find((imp) => imp.kind !== 'function')?.kind} from "${module}". Rebuild the plugin so the module defines it itself.`;
 	}
-	const names = imports.map((imp) => `"${imp.name}"`).join(', ');
+	const names = quotedNames(imports.map((imp) => imp.name));
 	if (module === WASI_P1) {
 		return wasi === 'off'
 			? 'WASI is switched off in Host settings: set WASI to "auto" or "on" and apply.'

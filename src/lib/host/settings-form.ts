@@ -3,7 +3,7 @@
  * them (often a whole URL, or a host with a port).
  */
 import { fail, type Result } from '../errors';
-import type { HostSettings } from './settings';
+import { isTimeoutMs, TIMEOUT_RANGE, type HostSettings } from './settings';
 
 /** One row of the config editor. */
 export interface ConfigRow {
@@ -104,11 +104,11 @@ export function settingsFromDraft(
 	const { configRows: rows, ...fields } = draft;
 	const config = configFromRows(rows);
 	if (!config.ok) return config;
-	if (!Number.isSafeInteger(draft.timeoutMs) || draft.timeoutMs < 1) {
+	if (!isTimeoutMs(draft.timeoutMs)) {
 		return fail(
 			'call',
-			'The timeout must be a whole number of milliseconds, at least 1.',
-			'Type how long a call may run, e.g. 10000 for 10 s.'
+			`The timeout must be a whole number of milliseconds ${TIMEOUT_RANGE}.`,
+			'Type how long a call may run, e.g. 10000 for 10 s. A browser cannot time anything longer than 24 days.'
 		);
 	}
 	const limits = [

@@ -1,6 +1,7 @@
 import { fromBase64, toBase64 } from '../bytes/encoding';
 import { sha256Hex } from '../bytes/hash';
 import { fail, type PlaygroundError, type Result } from '../errors';
+import { MAX_TIMEOUT_MS } from '../host/settings';
 
 /** Fields every manifest module may carry: a name other modules link against, and its SHA-256. */
 interface WasmItemCommon {
@@ -242,7 +243,7 @@ function readCount(
 	path: string,
 	snake: string,
 	camel: string,
-	opts: { min: number; max?: number; unit: string }
+	opts: { min: number; max?: number; unit: string; why?: string }
 ): number | null {
 	const { key, value } = pick(obj, snake, camel);
 	if (value === undefined || value === null) return null;
@@ -253,7 +254,9 @@ function readCount(
 		);
 	}
 	if (opts.max !== undefined && value > opts.max) {
-		throw invalid(`${field} must be at most ${opts.max} ${opts.unit}; it is ${value}.`);
+		throw invalid(
+			`${field} must be at most ${opts.max} ${opts.unit}${opts.why ? ` (${opts.why})` : ''}; it is ${value}.`
+		);
 	}
 	return value;
 }
@@ -332,7 +335,9 @@ function readManifest(root: unknown): ParsedManifest {
 	}
 	const timeoutMs = readCount(root, '', 'timeout_ms', 'timeoutMs', {
 		min: 1,
-		unit: 'milliseconds'
+		max: MAX_TIMEOUT_MS,
+		unit: 'milliseconds',
+		why: '24 days: a browser fires a longer timer at once'
 	});
 	return { wasm, config, allowedHosts, memory, timeoutMs };
 }

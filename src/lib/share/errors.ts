@@ -2,7 +2,7 @@
  * Why a share link or a workspace file could not be opened. Every failure is a `load` error (the app's
  * closed set of kinds) with a `reason`, so the UI can pick an icon or a next step without parsing text.
  */
-import type { PlaygroundError } from '../errors';
+import { endSentence, type PlaygroundError } from '../errors';
 
 /** What went wrong with a link or a workspace file. */
 export type ShareErrorReason =
@@ -17,7 +17,8 @@ export type ShareErrorReason =
 	| 'corrupted'
 	/** Made by a newer playground, in a format version this one cannot read. */
 	| 'future-version'
-	/** Inflates to more than any real link holds: refused before it can exhaust memory. */
+	/** Inflates to more than any real link holds, or asks for more than `SHARE_LIMITS` (KV entries, name
+	 * lengths...): refused before it can exhaust memory or freeze the page. */
 	| 'too-large';
 
 /** A failure to open a link or a workspace file, as plain data. */
@@ -35,5 +36,8 @@ export function shareFail(
 	message: string,
 	hint: string
 ): { ok: false; error: ShareError } {
-	return { ok: false, error: { kind: 'load', reason, message, hint } };
+	return {
+		ok: false,
+		error: { kind: 'load', reason, message: endSentence(message), hint: endSentence(hint) }
+	};
 }

@@ -118,19 +118,33 @@ export function escapeAttribute(text: string): string {
 }
 
 /**
- * Plain text that Markdown shows as written, inside a line that starts with a list marker: the marks that
- * open markup mid-line are escaped (`#`, `-` or `1.` only act at the start of a line).
+ * Where Markdown (CR, LF, CRLF) or a viewer (NEL, LS, PS, VT, FF) may start a new line, with the spaces
+ * around it: a name must never start a line of its own, where `#`, `-` or `1.` would become markup.
  */
-export function escapeText(text: string): string {
-	return text.replace(/[\\`*_[\]<>|~&]/g, '\\$&').replace(/\s*\n\s*/g, ' ');
+const LINE_BREAK = /\s*[\n\r\v\f\u0085\u2028\u2029]\s*/gu;
+
+/**
+ * `text` on one line: each line break (and the spaces around it) becomes one space, and every other control
+ * character but tab becomes U+FFFD, since renderers drop or mangle them (NUL) and they cannot be seen.
+ */
+function oneLine(text: string): string {
+	return text.replace(LINE_BREAK, ' ').replace(/\p{Cc}/gu, (c) => (c === '\t' ? c : '\uFFFD'));
 }
 
 /**
- * A code span that shows `text` exactly: the fence is one backtick longer than any run inside, and a space
- * pads text that starts or ends with a backtick or a space (Markdown strips one from each side).
+ * Plain text that Markdown shows as written, inside a line that starts with a list marker: on one line, with
+ * the marks that open markup mid-line escaped (`#`, `-` or `1.` only act at the start of a line).
+ */
+export function escapeText(text: string): string {
+	return oneLine(text).replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+}
+
+/**
+ * A code span that shows `text` exactly, on one line: the fence is one backtick longer than any run inside,
+ * and a space pads text that starts or ends with a backtick or a space (Markdown strips one from each side).
  */
 export function code(text: string): string {
-	const flat = text.replace(/\r?\n/g, ' ');
+	const flat = oneLine(text);
 	if (flat === '') return '(empty)';
 	const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
 	const fence = '`'.repeat(longest + 1);

@@ -5,11 +5,20 @@
  * reader would refuse, and fields added to the app's types later do not leak into v1 links unversioned.
  */
 import { ERROR_TITLES, type ErrorKind, type PlaygroundError } from '../errors';
-import type { HostSettings, LogLevelSetting } from '../host/settings';
+import { MAX_TIMEOUT_MS, type HostSettings, type LogLevelSetting } from '../host/settings';
 import type { MockSpec } from '../host/mocks';
-import type { CallTrace, LogLevel, LogSource, Payload, TraceEvent } from '../trace/types';
+import {
+	MAX_TRACE_EVENTS,
+	type CallTrace,
+	type LogLevel,
+	type LogSource,
+	type Payload,
+	type TraceEvent
+} from '../trace/types';
 import type { InputMode, PaneLayout } from '../workspace/types';
 import {
+	kvBytes,
+	SHARE_LIMITS,
 	SHARE_VERSION,
 	type RecordedCall,
 	type SharedAbi,
@@ -31,12 +40,38 @@ export class Invalid extends Error {
 
 	/** What is wrong, with the field's path under `root` (`state.plugins[0].name`); the root alone is `the state`. */
 	explain(root = ''): string {
-		const where = !root
+		return `${this.where(root)} should be ${this.expected}, but it is ${show(this.found)}`;
+	}
+
+	/** The field's path under `root`, for messages. */
+	protected where(root: string): string {
+		return !root
 			? this.path || 'the state'
 			: !this.path
 				? root
 				: `${root}${this.path.startsWith('[') ? '' : '.'}${this.path}`;
-		return `${where} should be ${this.expected}, but it is ${show(this.found)}`;
+	}
+}
+
+/** A field that asks for more than `SHARE_LIMITS` allows: how much it asks for and the cap, by name. */
+export class OverCap extends Invalid {
+	constructor(
+		path: string,
+		readonly unit: string,
+		readonly cap: number,
+		readonly asked: number
+	) {
+		super(path, `at most ${count(cap)} ${unit}`, asked);
+		// Invalid's constructor explained before these fields were set; explain again with them.
+		this.message = this.explain();
+	}
+
+	/** `plugins[0].name holds 15,728,640 characters; at most 1,024 are allowed` (`it` for the whole state). */
+	override explain(root = ''): string {
+		// Called once from Invalid's constructor, before this class's fields exist.
+		if (this.unit === undefined) return super.explain(root);
+		const where = this.path || root ? this.where(root) : 'it';
+		return `${where} holds ${count(this.asked)} ${this.unit}; at most ${count(this.cap)} are allowed`;
 	}
 }
 
@@ -64,7 +99,9 @@ export function readShareState(value: unknown, options: ReadOptions): ShareState
 	const r = new Reader(options);
 	const o = r.object(value, '', ['v', 'plugins', 'activeIndex', 'layout']);
 	if (o.v !== SHARE_VERSION) throw new Invalid('v', `${SHARE_VERSION}`, o.v);
-	const plugins = r.list(o, 'plugins', '', (p, path) => r.plugin(p, path));
+	// Any number of plugins reads; opening keeps the first `SHARE_LIMITS.plugins` (see `toWorkspace`).
+	const plugins = r.list(o, 'plugins', '', (p, path) => r.plugin(p, path), Infinity);
+	checkKvTotals(plugins);
 	const activeIndex = o.activeIndex === null ? null : r.integer(o, 'activeIndex', '', 0);
 	if (activeIndex !== null && activeIndex >= plugins.length) {
 		const expected =
@@ -85,6 +122,19 @@ export function readShareState(value: unknown, options: ReadOptions): ShareState
  */
 export function readTrace(value: unknown, path: string, options: ReadOptions): CallTrace {
 	return new Reader(options).trace(value, path);
+}
+
+/** Refuses a state whose KV data, over all its plugins, passes `SHARE_LIMITS`: opening may write all of it. */
+function checkKvTotals(plugins: readonly SharedPlugin[]): void {
+	const stores = plugins.flatMap((p) => (p.kv ? [Object.entries(p.kv)] : []));
+	const entries = stores.reduce((n, kv) => n + kv.length, 0);
+	if (entries > SHARE_LIMITS.kvEntries) {
+		throw new OverCap('', 'KV entries', SHARE_LIMITS.kvEntries, entries);
+	}
+	const bytes = stores.reduce((n, kv) => n + kvBytes(kv), 0);
+	if (bytes > SHARE_LIMITS.kvBytes) {
+		throw new OverCap('', 'bytes of KV data', SHARE_LIMITS.kvBytes, bytes);
+	}
 }
 
 type Json = Record<string, unknown>;
@@ -117,10 +167,17 @@ class Reader {
 		return v;
 	}
 
-	string(o: Json, key: string, path: string): string {
+	/** A string of at most `max` characters: any text by default; names pass `SHARE_LIMITS.nameChars`. */
+	string(o: Json, key: string, path: string, max: number = SHARE_LIMITS.textChars): string {
 		const v = o[key];
 		if (typeof v !== 'string') throw new Invalid(at(path, key), 'a string', v);
+		if (v.length > max) throw new OverCap(at(path, key), 'characters', max, v.length);
 		return v;
+	}
+
+	/** A name: shown on tabs, in lists and in messages, so short. */
+	name(o: Json, key: string, path: string): string {
+		return this.string(o, key, path, SHARE_LIMITS.nameChars);
 	}
 
 	boolean(o: Json, key: string, path: string): boolean {
@@ -167,23 +224,60 @@ class Reader {
 		return this.options.bytes(o[key], at(path, key), role);
 	}
 
-	list<T>(o: Json, key: string, path: string, read: (v: unknown, path: string) => T): T[] {
+	/** A list of at most `max` items, counted before any is read. */
+	list<T>(
+		o: Json,
+		key: string,
+		path: string,
+		read: (v: unknown, path: string) => T,
+		max: number = SHARE_LIMITS.entries
+	): T[] {
 		const v = o[key];
 		if (!Array.isArray(v)) throw new Invalid(at(path, key), 'a list', v);
+		if (v.length > max) throw new OverCap(at(path, key), 'items', max, v.length);
 		return v.map((item, i) => read(item, `${at(path, key)}[${i}]`));
 	}
 
-	/** A string-keyed record; `fromEntries` keeps a key such as `__proto__` an ordinary key. */
-	record<T>(v: unknown, path: string, read: (v: unknown, path: string) => T): Record<string, T> {
+	/**
+	 * A string-keyed record of at most `max` entries (counted before any is read) with keys of at most
+	 * `keyMax` characters; `fromEntries` keeps a key such as `__proto__` an ordinary key.
+	 */
+	record<T>(
+		v: unknown,
+		path: string,
+		read: (v: unknown, path: string) => T,
+		max: number = SHARE_LIMITS.entries,
+		keyMax: number = SHARE_LIMITS.nameChars
+	): Record<string, T> {
 		if (!isObject(v)) throw new Invalid(path, 'an object', v);
+		const keys = Object.keys(v);
+		if (keys.length > max) throw new OverCap(path, 'entries', max, keys.length);
+		const long = keys.find((k) => k.length > keyMax);
+		if (long !== undefined) {
+			throw new OverCap(`${path} key "${long.slice(0, 24)}…"`, 'characters', keyMax, long.length);
+		}
 		return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, read(item, at(path, k))]));
 	}
 
-	strings(v: unknown, path: string): Record<string, string> {
-		return this.record(v, path, (item, p) => {
-			if (typeof item !== 'string') throw new Invalid(p, 'a string', item);
-			return item;
-		});
+	/** A record of strings; values are text, keys names unless `keyMax` says otherwise. */
+	strings(
+		v: unknown,
+		path: string,
+		keyMax: number = SHARE_LIMITS.nameChars
+	): Record<string, string> {
+		return this.record(
+			v,
+			path,
+			(item, p) => {
+				if (typeof item !== 'string') throw new Invalid(p, 'a string', item);
+				if (item.length > SHARE_LIMITS.textChars) {
+					throw new OverCap(p, 'characters', SHARE_LIMITS.textChars, item.length);
+				}
+				return item;
+			},
+			SHARE_LIMITS.entries,
+			keyMax
+		);
 	}
 
 	/** `{ [key]: read(value) }` when the field is present, `{}` when absent, so absent stays absent. */
@@ -209,14 +303,20 @@ class Reader {
 			'recorded'
 		]);
 		return {
-			name: this.string(o, 'name', path),
+			name: this.name(o, 'name', path),
 			source: this.source(o.source, at(path, 'source')),
-			exportName: this.string(o, 'exportName', path),
+			exportName: this.name(o, 'exportName', path),
 			input: this.string(o, 'input', path),
 			inputMode: this.oneOf(o, 'inputMode', path, INPUT_MODES),
 			settings: this.settings(o.settings, at(path, 'settings')),
 			...this.optional(o, 'kv', (kv) =>
-				this.record(kv, at(path, 'kv'), (value, p) => this.options.bytes(value, p, 'data'))
+				this.record(
+					kv,
+					at(path, 'kv'),
+					(value, p) => this.options.bytes(value, p, 'data'),
+					SHARE_LIMITS.kvEntries,
+					SHARE_LIMITS.textChars
+				)
 			),
 			...this.optional(o, 'abi', (abi) => this.abi(abi, at(path, 'abi'))),
 			...this.optional(o, 'recorded', (rec) => this.recorded(rec, at(path, 'recorded')))
@@ -230,7 +330,7 @@ class Reader {
 				const o = this.object(v, path, ['kind', 'name', 'sha256']);
 				return {
 					kind,
-					name: this.string(o, 'name', path),
+					name: this.name(o, 'name', path),
 					...this.optional(o, 'sha256', () => this.sha256(o, 'sha256', path))
 				};
 			}
@@ -242,7 +342,7 @@ class Reader {
 				const o = this.object(v, path, ['kind', 'name', 'bytes', 'url']);
 				return {
 					kind,
-					name: this.string(o, 'name', path),
+					name: this.name(o, 'name', path),
 					bytes: this.bytes(o, 'bytes', path, 'module'),
 					...this.optional(o, 'url', () => this.string(o, 'url', path))
 				};
@@ -251,7 +351,7 @@ class Reader {
 				const o = this.object(v, path, ['kind', 'name', 'sha256', 'size']);
 				return {
 					kind,
-					name: this.string(o, 'name', path),
+					name: this.name(o, 'name', path),
 					sha256: this.sha256(o, 'sha256', path),
 					size: this.integer(o, 'size', path, 0)
 				};
@@ -287,10 +387,13 @@ class Reader {
 			config: this.strings(o.config, at(path, 'config')),
 			allowedHosts: this.list(o, 'allowedHosts', path, (h, p) => {
 				if (typeof h !== 'string') throw new Invalid(p, 'a string', h);
+				if (h.length > SHARE_LIMITS.nameChars) {
+					throw new OverCap(p, 'characters', SHARE_LIMITS.nameChars, h.length);
+				}
 				return h;
 			}),
 			logLevel: this.oneOf(o, 'logLevel', path, LOG_SETTINGS),
-			timeoutMs: this.integer(o, 'timeoutMs', path, 1),
+			timeoutMs: this.integer(o, 'timeoutMs', path, 1, MAX_TIMEOUT_MS),
 			wasi: this.oneOf(o, 'wasi', path, ['auto', 'on', 'off'] as const),
 			memory: {
 				// 65536 pages of 64 KiB is the whole 32-bit address space.
@@ -299,7 +402,7 @@ class Reader {
 				maxVarBytes: this.nullableInteger(memory, 'maxVarBytes', memoryPath, 0)
 			},
 			freshInstance: this.boolean(o, 'freshInstance', path),
-			namespace: this.string(o, 'namespace', path),
+			namespace: this.name(o, 'namespace', path),
 			mocks: this.record(o.mocks, at(path, 'mocks'), (m, p) => this.mock(m, p))
 		};
 	}
@@ -318,7 +421,7 @@ class Reader {
 				const o = this.object(v, path, ['kind', 'entries', 'fallback']);
 				return {
 					kind,
-					entries: this.strings(o.entries, at(path, 'entries')),
+					entries: this.strings(o.entries, at(path, 'entries'), SHARE_LIMITS.textChars),
 					fallback: o.fallback === null ? null : this.string(o, 'fallback', path)
 				};
 			}
@@ -338,12 +441,12 @@ class Reader {
 	abi(v: unknown, path: string): SharedAbi {
 		const o = this.object(v, path, ['profile', 'bindings', 'hookArgs', 'hook']);
 		return {
-			...this.optional(o, 'profile', () => this.string(o, 'profile', path)),
+			...this.optional(o, 'profile', () => this.name(o, 'profile', path)),
 			...this.optional(o, 'bindings', (b) => this.strings(b, at(path, 'bindings'))),
 			...this.optional(o, 'hookArgs', (a) =>
 				this.record(a, at(path, 'hookArgs'), (j, p) => json(j, p, 0))
 			),
-			...this.optional(o, 'hook', () => this.string(o, 'hook', path))
+			...this.optional(o, 'hook', () => this.name(o, 'hook', path))
 		};
 	}
 
@@ -367,11 +470,11 @@ class Reader {
 		]);
 		return {
 			id: this.integer(o, 'id', path, 0),
-			pluginId: this.string(o, 'pluginId', path),
-			pluginName: this.string(o, 'pluginName', path),
-			export: this.string(o, 'export', path),
+			pluginId: this.name(o, 'pluginId', path),
+			pluginName: this.name(o, 'pluginName', path),
+			export: this.name(o, 'export', path),
 			startedAt: this.number(o, 'startedAt', path),
-			events: this.list(o, 'events', path, (e, p) => this.event(e, p)),
+			events: this.list(o, 'events', path, (e, p) => this.event(e, p), MAX_TRACE_EVENTS),
 			dropped: this.integer(o, 'dropped', path, 0)
 		};
 	}
@@ -402,9 +505,9 @@ class Reader {
 				return {
 					type,
 					t: this.number(o, 't', path),
-					export: this.string(o, 'export', path),
+					export: this.name(o, 'export', path),
 					input: this.payload(o.input, at(path, 'input')),
-					...this.optional(o, 'hook', () => this.string(o, 'hook', path))
+					...this.optional(o, 'hook', () => this.name(o, 'hook', path))
 				};
 			}
 			case 'host': {
@@ -421,12 +524,25 @@ class Reader {
 				return {
 					type,
 					t: this.number(o, 't', path),
-					ns: this.string(o, 'ns', path),
-					name: this.string(o, 'name', path),
+					ns: this.name(o, 'ns', path),
+					name: this.name(o, 'name', path),
 					args: this.record(o.args, at(path, 'args'), (a, p) => this.payloadOrText(a, p)),
 					...this.optional(o, 'result', (r) => this.payloadOrText(r, at(path, 'result'))),
 					...this.optional(o, 'error', () => this.string(o, 'error', path)),
 					dur: this.number(o, 'dur', path)
+				};
+			}
+			case 'instantiate': {
+				const o = this.object(v, path, ['type', 't', 'dur', 'ran', 'error']);
+				return {
+					type,
+					t: this.number(o, 't', path),
+					dur: this.number(o, 'dur', path),
+					ran: this.list(o, 'ran', path, (r, p) => {
+						if (typeof r !== 'string') throw new Invalid(p, 'a string', r);
+						return r;
+					}),
+					...this.optional(o, 'error', () => this.string(o, 'error', path))
 				};
 			}
 			case 'log': {
@@ -487,6 +603,9 @@ class Reader {
 /** A copy of a plain JSON value (what `JSON.parse` returns), checked all the way down. */
 function json(v: unknown, path: string, depth: number): unknown {
 	if (depth > MAX_JSON_DEPTH) throw new Invalid(path, `nested at most ${MAX_JSON_DEPTH} deep`, v);
+	if (typeof v === 'string' && v.length > SHARE_LIMITS.textChars) {
+		throw new OverCap(path, 'characters', SHARE_LIMITS.textChars, v.length);
+	}
 	if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
 	if (typeof v === 'number') {
 		if (!Number.isFinite(v)) throw new Invalid(path, 'a JSON value', v);
@@ -511,6 +630,10 @@ function isObject(v: unknown): v is Json {
 function at(path: string, key: string): string {
 	if (/^[A-Za-z_$][\w$]*$/.test(key)) return path ? `${path}.${key}` : key;
 	return `${path}[${JSON.stringify(key)}]`;
+}
+
+function count(n: number): string {
+	return n.toLocaleString('en-US');
 }
 
 /** A found value, short, for messages. */

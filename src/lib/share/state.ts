@@ -35,6 +35,26 @@ export const SHARE_VERSION = 1;
  */
 export const INLINE_LIMIT_BYTES = 32 * 1024;
 
+/**
+ * What a link or a workspace file may ask the playground to open, store and render. A stranger's link is
+ * untrusted: without these, a 21K-character link deflates a 15 MiB name, lists 300 plugins (300 workers)
+ * or writes 100,000 KV entries. Each cap sits far above what a real workspace holds.
+ */
+export const SHARE_LIMITS = {
+	/** Plugins opened from one link; each runs in a worker of its own. More are left out, with a notice. */
+	plugins: 16,
+	/** KV entries one link may write, over all its namespaces; more refuse the link. */
+	kvEntries: 1000,
+	/** Bytes of KV keys (UTF-16 code units) and values one link may write; more refuse the link. */
+	kvBytes: 1024 * 1024,
+	/** Characters of a name: plugin, export, hook, profile, namespace, config key, import... */
+	nameChars: 1024,
+	/** Characters of any other text: input, config values, mock replies, log lines, messages, URLs. */
+	textChars: 1024 * 1024,
+	/** Entries of any other record or list: config, mocks, bindings, hook arguments, allowed hosts. */
+	entries: 1000
+} as const;
+
 /** Where a shared plugin's bytes come from. */
 export type SharedSource =
 	/**
@@ -122,8 +142,9 @@ export interface ShareInput {
 export interface ShareNote {
 	pluginId: string;
 	name: string;
-	/** `file-only`: named but not carried; `left-out`: not in the share at all. */
-	kind: 'file-only' | 'left-out';
+	/** `file-only`: named but not carried; `left-out`: not in the share at all; `kv-left-out`: carried
+	 * without its KV data, which is over `SHARE_LIMITS`. */
+	kind: 'file-only' | 'left-out' | 'kv-left-out';
 	message: string;
 }
 
@@ -139,8 +160,18 @@ export async function fromWorkspace(
 	const plugins: SharedPlugin[] = [];
 	const notes: ShareNote[] = [];
 	const carriedKv = new Set<string>();
+	const kvCarried = { entries: 0, bytes: 0 };
 	let activeIndex: number | null = null;
 	for (const plugin of input.workspace.plugins) {
+		if (plugins.length === SHARE_LIMITS.plugins) {
+			notes.push({
+				pluginId: plugin.id,
+				name: plugin.name,
+				kind: 'left-out',
+				message: `"${plugin.name}" is left out: a link or workspace file carries at most ${SHARE_LIMITS.plugins} plugins, and the ones before it fill them. Close some plugins, then share again.`
+			});
+			continue;
+		}
 		const source = await shareSource(plugin, input.modules.get(plugin.id), inlineLimit, notes);
 		if (!source) continue;
 		if (plugin.id === input.workspace.activeId) activeIndex = plugins.length;
@@ -157,7 +188,19 @@ export async function fromWorkspace(
 		const kv = input.kv?.get(namespace);
 		if (kv && !carriedKv.has(namespace)) {
 			carriedKv.add(namespace);
-			shared.kv = Object.fromEntries([...kv].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+			const over = kvOverLimits(kv, kvCarried);
+			if (over) {
+				notes.push({
+					pluginId: plugin.id,
+					name: plugin.name,
+					kind: 'kv-left-out',
+					message: `The KV data of namespace "${namespace}" is left out: ${over}. "${plugin.name}" travels without it.`
+				});
+			} else {
+				kvCarried.entries += kv.size;
+				kvCarried.bytes += kvBytes(kv);
+				shared.kv = Object.fromEntries([...kv].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+			}
 		}
 		const abi = input.abi?.get(plugin.id);
 		if (abi) shared.abi = abi;
@@ -168,6 +211,33 @@ export async function fromWorkspace(
 	const state: ShareState = { v: SHARE_VERSION, plugins, activeIndex };
 	if (input.workspace.layout) state.layout = input.workspace.layout;
 	return { state, notes };
+}
+
+/** Bytes of a KV store as `SHARE_LIMITS.kvBytes` counts them: key characters plus value bytes. */
+export function kvBytes(entries: Iterable<[string, Uint8Array]>): number {
+	let total = 0;
+	for (const [key, value] of entries) total += key.length + value.byteLength;
+	return total;
+}
+
+/** Why a namespace's entries cannot join those already carried, or null when they fit. */
+function kvOverLimits(
+	kv: ReadonlyMap<string, Uint8Array>,
+	carried: { entries: number; bytes: number }
+): string | null {
+	const entries = carried.entries + kv.size;
+	if (entries > SHARE_LIMITS.kvEntries) {
+		return `with it the share would hold ${count(entries)} KV entries, and a link or workspace file carries at most ${count(SHARE_LIMITS.kvEntries)}`;
+	}
+	const bytes = carried.bytes + kvBytes(kv);
+	if (bytes > SHARE_LIMITS.kvBytes) {
+		return `with it the share would hold ${formatBytes(bytes)} of KV data, and a link or workspace file carries at most ${formatBytes(SHARE_LIMITS.kvBytes)}`;
+	}
+	return null;
+}
+
+function count(n: number): string {
+	return n.toLocaleString('en-US');
 }
 
 async function shareSource(
@@ -236,6 +306,8 @@ export interface OpenedShare {
 	workspace: WorkspaceState;
 	/** In the order of `workspace.plugins`. */
 	plugins: OpenedPlugin[];
+	/** What was left out of the share as it was sent, for the receiver to read. */
+	notices: string[];
 	/**
 	 * KV entries by namespace, as the sender's store held them. Opening the link as sent replaces the
 	 * namespace's entries with these; the UI should ask before replacing entries the receiver already has.
@@ -243,13 +315,23 @@ export interface OpenedShare {
 	kv: Map<string, Map<string, Uint8Array>>;
 }
 
-/** The workspace a share opens as; `makeId` names each plugin by its position. */
+/**
+ * The workspace a share opens as; `makeId` names each plugin by its position. Only the first
+ * `SHARE_LIMITS.plugins` plugins open (each costs a worker); a notice says how many were left out.
+ */
 export function toWorkspace(
 	state: ShareState,
 	makeId: (index: number) => string = (i) => `shared-${i + 1}`
 ): OpenedShare {
 	const kv = new Map<string, Map<string, Uint8Array>>();
-	const plugins = state.plugins.map((shared, i): OpenedPlugin => {
+	const notices: string[] = [];
+	const kept = state.plugins.slice(0, SHARE_LIMITS.plugins);
+	if (kept.length < state.plugins.length) {
+		notices.push(
+			`This shared workspace lists ${count(state.plugins.length)} plugins; the playground opens at most ${SHARE_LIMITS.plugins} from a link or workspace file, so only the first ${SHARE_LIMITS.plugins} were opened. Ask the sender to share the others separately.`
+		);
+	}
+	const plugins = kept.map((shared, i): OpenedPlugin => {
 		const id = makeId(i);
 		const pluginState: PluginState = {
 			id,
@@ -273,14 +355,16 @@ export function toWorkspace(
 		}
 		return opened;
 	});
-	const active = state.activeIndex === null ? undefined : plugins[state.activeIndex];
+	// An active plugin past the cap was left out: show the first one instead of none.
+	const active =
+		state.activeIndex === null ? undefined : (plugins[state.activeIndex] ?? plugins[0]);
 	const workspace: WorkspaceState = {
 		v: 1,
 		plugins: plugins.map((p) => p.state),
 		activeId: active?.state.id ?? null
 	};
 	if (state.layout) workspace.layout = state.layout;
-	return { workspace, plugins, kv };
+	return { workspace, plugins, kv, notices };
 }
 
 function workspaceSource(source: SharedSource): PluginSource {

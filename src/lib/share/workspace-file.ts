@@ -16,7 +16,7 @@
 import { fromBase64, toBase64 } from '../bytes/encoding';
 import { sha256Hex } from '../bytes/hash';
 import { shareFail, type ShareResult } from './errors';
-import { cleanShareState, Invalid, readShareState, type BytesReader } from './schema';
+import { cleanShareState, Invalid, OverCap, readShareState, type BytesReader } from './schema';
 import type { ShareState } from './state';
 
 /** The `format` of every workspace file. */
@@ -137,6 +137,13 @@ async function decode(text: string): Promise<ShareResult<{ state: ShareState }>>
 			})
 		};
 	} catch (err) {
+		if (err instanceof OverCap) {
+			return shareFail(
+				'too-large',
+				`The workspace file asks for more than the playground opens, so it was not opened: ${err.explain('state')}.`,
+				'Ask the sender for a smaller workspace: fewer KV entries, shorter names and texts.'
+			);
+		}
 		if (!(err instanceof Invalid)) throw err;
 		return shareFail('corrupted', `The workspace file is damaged: ${err.explain('state')}.`, HINT);
 	}

@@ -45,6 +45,12 @@ export function appendEvents(trace: CallTrace, events: readonly TraceEvent[]): C
 	return trace;
 }
 
+/** How long the call spent instantiating the plugin (ms), or null when it reused an instance. */
+export function instantiateTime(trace: CallTrace): number | null {
+	for (const e of trace.events) if (e.type === 'instantiate') return e.dur;
+	return null;
+}
+
 /** The call's end event, if it has ended. */
 export function endOf(trace: CallTrace): EndEvent | undefined {
 	const last = trace.events[trace.events.length - 1];

@@ -46,6 +46,17 @@ export function eventDetails(e: TraceEvent): DetailField[] {
 				...(e.hook ? [{ name: 'Hook', text: e.hook }] : []),
 				{ name: 'Input', payload: e.input }
 			];
+		case 'instantiate':
+			return [
+				{ name: 'Step', text: 'Instantiate: link the imports, then run the start code' },
+				{
+					name: 'Ran',
+					text: e.ran.length ? e.ran.join(', ') : 'nothing (no start function, no _initialize)'
+				},
+				{ name: 'Started', text: ms(e.t) },
+				{ name: 'Took', text: ms(e.dur) },
+				...(e.error !== undefined ? [{ name: 'Error', text: e.error }] : [])
+			];
 		case 'host':
 			return [
 				{ name: 'Function', text: `${e.ns} ${e.name}` },

@@ -28,6 +28,11 @@ export function describeEvent(e: TraceEvent): { label: string; detail: string } 
 				label: 'call',
 				detail: `${e.export}(${showPayload(e.input)})${e.hook ? ` · hook ${e.hook}` : ''}`
 			};
+		case 'instantiate':
+			return {
+				label: 'instantiate',
+				detail: `${e.ran.length ? `ran ${e.ran.join(' and ')}` : 'no start code'} · ${e.dur.toFixed(1)} ms${e.error ? ` ✗ ${e.error}` : ''}`
+			};
 		case 'host': {
 			const args = Object.entries(e.args)
 				.map(([k, v]) => `${k}=${showPayload(v)}`)

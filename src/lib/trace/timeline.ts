@@ -2,19 +2,24 @@
  * Geometry for the Trace panel's duration bars: how long the call ran, where each host call sits on that
  * span, and how busy the host was across it (the overall bar), all as fractions of the call.
  */
-import type { HostEvent, TraceEvent } from './types';
+import type { HostEvent, InstantiateEvent, TraceEvent } from './types';
 
 /** How long the call ran, ms: its end event's duration, or the latest moment seen while it runs. */
 export function callSpan(events: readonly TraceEvent[]): number {
 	const last = events[events.length - 1];
 	if (last?.type === 'end') return last.duration;
 	let span = 0;
-	for (const e of events) span = Math.max(span, e.type === 'host' ? e.t + e.dur : e.t);
+	for (const e of events) {
+		span = Math.max(span, e.type === 'host' || e.type === 'instantiate' ? e.t + e.dur : e.t);
+	}
 	return span;
 }
 
-/** A host call's bar: its start and length as fractions (0–1) of the call's span. */
-export function hostBar(event: HostEvent, span: number): { start: number; width: number } {
+/** A host call's (or instantiation's) bar: its start and length as fractions (0–1) of the call's span. */
+export function hostBar(
+	event: HostEvent | InstantiateEvent,
+	span: number
+): { start: number; width: number } {
 	if (span <= 0) return { start: 0, width: 1 };
 	const start = clamp01(event.t / span);
 	return { start, width: Math.min(1 - start, clamp01(event.dur / span)) };

@@ -48,6 +48,22 @@ export interface LogEvent {
 	text: string;
 }
 
+/**
+ * The plugin's instantiation, when a call included it (its first call, or every call with a fresh instance):
+ * linking, then the plugin code that runs on its own as a module starts (the start function, `_initialize`).
+ * Nothing of a plugin runs before a call, so this step always belongs to one.
+ */
+export interface InstantiateEvent {
+	type: 'instantiate';
+	t: number;
+	/** How long instantiation took, ms. */
+	dur: number;
+	/** Which plugin code ran while starting: `start function`, `_initialize`; empty when none did. */
+	ran: string[];
+	/** Set when instantiation failed; the call fails with it. */
+	error?: string;
+}
+
 /** How the call ended. */
 export interface EndEvent {
 	type: 'end';
@@ -65,7 +81,7 @@ export interface EndEvent {
 }
 
 /** Any event on a call's timeline. */
-export type TraceEvent = StartEvent | HostEvent | LogEvent | EndEvent;
+export type TraceEvent = StartEvent | InstantiateEvent | HostEvent | LogEvent | EndEvent;
 
 /** A whole call: its id, what it targeted and every event in order. Plain data: cloneable and JSON-able. */
 export interface CallTrace {

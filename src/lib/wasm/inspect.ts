@@ -480,6 +480,9 @@ function readHeader(bytes: Uint8Array): void {
 	);
 }
 
+/** Id of the start section, which names a function run at instantiation. */
+const START_SECTION = 8;
+
 /** Reads a module's sections: what `inspectModule` reports, plus where each piece lies. */
 export function parseModule(bytes: Uint8Array): Result<{ info: ModuleInfo; layout: ModuleLayout }> {
 	try {
@@ -532,7 +535,8 @@ export function parseModule(bytes: Uint8Array): Result<{ info: ModuleInfo; layou
 			exports,
 			imports,
 			memories: c.memories,
-			customSections: c.customSections
+			customSections: c.customSections,
+			hasStart: sections.some((s) => s.id === START_SECTION)
 		};
 		return { ok: true, info, layout: { sections, memoryEntries: c.memoryEntries } };
 	} catch (e) {

@@ -1,6 +1,6 @@
 import { formatBytes } from '../bytes/encoding';
 import { fail, type Result } from '../errors';
-import { MEMORY_FLAGS, parseModule, type MemoryEntry } from './inspect';
+import { MEMORY_FLAGS, parseModule } from './inspect';
 import { PAGE_SIZE, type MemoryInfo } from './types';
 
 /** The most pages a 32-bit memory can have (4 GiB). */
@@ -23,16 +23,58 @@ function pages(n: number): string {
 	return `${n} page${n === 1 ? '' : 's'} (${formatBytes(n * PAGE_SIZE)})`;
 }
 
-/** Whether `limitMemory` can rewrite this entry; shared, 64-bit and custom-page memories are left as they are. */
-function rewritable(entry: MemoryEntry): boolean {
-	const skip = MEMORY_FLAGS.shared | MEMORY_FLAGS.memory64 | MEMORY_FLAGS.customPageSize;
-	return (entry.flags & skip) === 0;
+/**
+ * What to do when a module's memories start with `minimum` pages in all, more than the limit: raise the
+ * limit when it can go that high; it cannot go past a 32-bit memory's maximum.
+ */
+function raiseLimitHint(minimum: number, memories: readonly MemoryInfo[]): string {
+	if (minimum <= MAX_WASM32_PAGES) {
+		return `Raise the memory limit in Host settings to at least ${minimum} pages, or rebuild the plugin with a smaller initial memory.`;
+	}
+	const invalid = memories.some((m) => !m.memory64 && m.minPages > MAX_WASM32_PAGES);
+	return [
+		`The memory limit in Host settings goes up to ${MAX_WASM32_PAGES} pages (4 GiB), the most a 32-bit memory can have, so it cannot be raised that far.`,
+		invalid
+			? 'A 32-bit memory that starts larger is invalid: no WebAssembly engine instantiates it.'
+			: '',
+		memories.some((m) => m.memory64)
+			? 'A 64-bit memory (memory64) may grow past 4 GiB, but not under the playground’s limit.'
+			: '',
+		`Rebuild the plugin to start with at most ${MAX_WASM32_PAGES} pages of memory in all.`
+	]
+		.filter(Boolean)
+		.join(' ');
 }
 
 /**
- * Lowers the maximum of every memory the module defines to at most `maxPages`, so the guest's own
- * `memory.grow` fails past the cap. `before` is the first defined memory as it was (the first imported
- * one when the module defines none), or null when the module has no memory. Never throws.
+ * Splits `cap` pages among memories that start at `min` pages and may grow by `wants` more (Infinity when
+ * unbounded): the sum of the maximums never passes the cap. Memories that want less than an equal share get
+ * what they want; the rest share what is left equally (water-filling). Returns each memory's maximum.
+ */
+export function shareCap(
+	memories: readonly { min: number; wants: number }[],
+	cap: number
+): number[] {
+	const headroom = cap - memories.reduce((sum, m) => sum + m.min, 0);
+	const order = memories.map((_, i) => i).sort((a, b) => memories[a].wants - memories[b].wants);
+	const max = memories.map((m) => m.min);
+	let left = headroom;
+	order.forEach((index, rank) => {
+		const given = Math.min(memories[index].wants, Math.floor(left / (order.length - rank)));
+		max[index] += given;
+		left -= given;
+	});
+	return max;
+}
+
+/**
+ * Caps the memories the module defines so that together they hold at most `maxPages` pages: one memory
+ * gets the whole cap; several share it (`shareCap`). 32- and 64-bit (memory64, u64 limits) and shared
+ * memories are all rewritten; a module that wants more than the cap at start, or whose memory uses a custom
+ * page size (which the cap, counted in 64 KiB pages, cannot bound), is refused. Imported memories stay as
+ * they are: nothing in the playground provides one, so such a module does not link. `before` is the first
+ * defined memory as it was (the first imported one when the module defines none), or null when the module
+ * has no memory. Never throws.
  */
 export function limitMemory(
 	bytes: Uint8Array,
@@ -52,24 +94,46 @@ export function limitMemory(
 	const unchanged = { ok: true as const, bytes, changed: false, before };
 
 	const entries = layout.memoryEntries;
+	const custom = entries.findIndex((e) => (e.flags & MEMORY_FLAGS.customPageSize) !== 0);
+	if (custom >= 0) {
+		return fail(
+			'limit',
+			`Memory ${custom} of the module uses a custom page size, so the memory limit (${pages(maxPages)}) cannot bound it.`,
+			'Rebuild the plugin with the standard 64 KiB pages.'
+		);
+	}
+	const minimum = entries.reduce((sum, e) => sum + e.info.minPages, 0);
+	if (minimum > maxPages) {
+		const what = entries.length > 1 ? `module's ${entries.length} memories ask` : 'module asks';
+		return fail(
+			'limit',
+			`The ${what} for at least ${pages(minimum)} of memory but the limit is ${pages(maxPages)}.`,
+			raiseLimitHint(
+				minimum,
+				entries.map((e) => e.info)
+			)
+		);
+	}
+	const caps = shareCap(
+		entries.map(({ info: m }) => ({
+			min: m.minPages,
+			wants: m.maxPages === null ? Infinity : m.maxPages - m.minPages
+		})),
+		maxPages
+	);
 	const encoded: number[][] = [];
 	let changed = false;
-	for (const entry of entries) {
+	entries.forEach((entry, i) => {
 		const { minPages, maxPages: max } = entry.info;
-		if (rewritable(entry) && minPages > maxPages) {
-			return fail(
-				'limit',
-				`The module asks for at least ${pages(minPages)} of memory but the limit is ${pages(maxPages)}.`,
-				`Raise the memory limit in Host settings to at least ${minPages} pages, or rebuild the plugin with a smaller initial memory.`
-			);
-		}
-		if (!rewritable(entry) || (max !== null && max <= maxPages)) {
+		const cap = caps[i];
+		if (max !== null && max <= cap) {
 			encoded.push([...bytes.subarray(entry.start, entry.end)]);
-			continue;
+			return;
 		}
 		changed = true;
-		encoded.push([entry.flags | MEMORY_FLAGS.hasMax, ...uleb(minPages), ...uleb(maxPages)]);
-	}
+		// The same LEB128 encoding serves u32 and u64 (memory64) limits; the flags keep the index type.
+		encoded.push([entry.flags | MEMORY_FLAGS.hasMax, ...uleb(minPages), ...uleb(cap)]);
+	});
 	const sections = layout.sections.filter((s) => s.id === MEMORY_SECTION);
 	const section = sections[0];
 	if (!changed || !section) return unchanged;

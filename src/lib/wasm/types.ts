@@ -49,6 +49,8 @@ export interface ModuleInfo {
 	memories: MemoryInfo[];
 	/** Names of custom sections (`name`, `producers`, ...), in order. */
 	customSections: string[];
+	/** True when the module has a start function, which runs as soon as it is instantiated. */
+	hasStart?: boolean;
 }
 
 /** Import namespace of Extism's kernel functions. */

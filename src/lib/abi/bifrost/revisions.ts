@@ -101,8 +101,16 @@ function sameSig(a: FuncSig, b: FuncSig): boolean {
 	);
 }
 
+/** Function exports by name, built once per inspection: detection asks many times, of up to 100,000. */
+const functionMaps = new WeakMap<ModuleInfo, Map<string, ExportInfo>>();
+
 function functions(info: ModuleInfo): Map<string, ExportInfo> {
-	return new Map(info.exports.filter((e) => e.kind === 'function').map((e) => [e.name, e]));
+	let map = functionMaps.get(info);
+	if (!map) {
+		map = new Map(info.exports.filter((e) => e.kind === 'function').map((e) => [e.name, e]));
+		functionMaps.set(info, map);
+	}
+	return map;
 }
 
 /** The allocator pair: `plugin_malloc`/`plugin_free` (TinyGo) first, else `malloc`/`free`. */

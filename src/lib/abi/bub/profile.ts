@@ -5,8 +5,16 @@ import { decodeResponse } from './decode';
 import { encodeEnvelope } from './envelope';
 import { BUB_ALL_HOOKS, bubHook } from './hooks';
 
+/** Function export names, built once per inspection: each hook asks, of up to 100,000 exports. */
+const exportSets = new WeakMap<ModuleInfo, Set<string>>();
+
 function functionExports(info: ModuleInfo): Set<string> {
-	return new Set(info.exports.filter((e) => e.kind === 'function').map((e) => e.name));
+	let names = exportSets.get(info);
+	if (!names) {
+		names = new Set(info.exports.filter((e) => e.kind === 'function').map((e) => e.name));
+		exportSets.set(info, names);
+	}
+	return names;
 }
 
 /**

@@ -1,0 +1,56 @@
+/**
+ * A call's summary: what the History list shows and what picks an entry, kept apart from the call's full
+ * trace. A trace can hold 200,000 events; the list reads only summaries, and a trace is read when opened.
+ */
+import type { ErrorKind } from '../errors';
+import { endOf } from './build';
+import type { CallTrace } from './types';
+
+/** One History entry without its events. */
+export interface CallSummary {
+	/** The trace's `id`; with `startedAt`, names the entry. */
+	id: number;
+	pluginId: string;
+	pluginName: string;
+	export: string;
+	/** Wall-clock start, ms since the epoch. */
+	startedAt: number;
+	/** How the call ended; null when it never did (the page closed mid-call). */
+	end: {
+		status: 'ok' | 'error';
+		duration: number;
+		inputSize: number;
+		outputSize: number;
+		/** The failure's kind, when the call failed. */
+		errorKind: ErrorKind | null;
+	} | null;
+	/** Events in the trace, dropped ones included: what opening the entry will cost. */
+	events: number;
+}
+
+/** The summary of a trace. */
+export function summarizeCall(trace: CallTrace): CallSummary {
+	const end = endOf(trace);
+	return {
+		id: trace.id,
+		pluginId: trace.pluginId,
+		pluginName: trace.pluginName,
+		export: trace.export,
+		startedAt: trace.startedAt,
+		end: end
+			? {
+					status: end.status,
+					duration: end.duration,
+					inputSize: end.inputSize,
+					outputSize: end.outputSize,
+					errorKind: end.error?.kind ?? null
+				}
+			: null,
+		events: trace.events.length + trace.dropped
+	};
+}
+
+/** A name for a call, the same for its trace and its summary: list keys, and matching one to the other. */
+export function callKey(call: Pick<CallTrace, 'startedAt' | 'id'>): string {
+	return `${call.startedAt}-${call.id}`;
+}
