@@ -55,7 +55,7 @@ export const BUDGETS = [
 	},
 	{
 		id: 'trace-shown',
-		label: 'trace of 50,000 events shown after the call ends, median',
+		label: 'trace of a 50,000-event call (5,000 streamed) shown after it ends, median',
 		limit: 500,
 		unit: 'ms',
 		value: (f) => f.trace?.shownAfterEnd.median

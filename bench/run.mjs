@@ -31,8 +31,12 @@ const ISOLATION = {
 	'Cross-Origin-Opener-Policy': 'same-origin',
 	'Cross-Origin-Embedder-Policy': 'require-corp'
 };
-/** Events of the trace test: 25,000 kv_read calls and 25,000 log lines, plus the call's start and end. */
-const TRACE_EVENTS = 50_002;
+/**
+ * The trace test's plugin makes 25,000 kv_read calls and 25,000 log lines. A call streams at most 5,000
+ * events to the page (STREAM_MAX_EVENTS in src/lib/trace/flood.ts) and counts the rest, so the trace shows
+ * at least this many rows, complete once the count of dropped events arrives with the call's end.
+ */
+const TRACE_EVENTS = 5_000;
 
 /** Parts of the run, for --only. */
 const PARTS = ['roundtrip', 'cold', 'restart', 'kv', 'share', 'trace', 'page'];
@@ -274,11 +278,12 @@ function summariseColdStart(plugins) {
 }
 
 /**
- * Runs in the app page: clicks Run and resolves once the Trace region shows `expected` events (after
- * having shown another count), at the next animation frame; reads the end event's time from the rows.
- * @param {number} expected
+ * Runs in the app page: clicks Run and resolves once the Trace region shows at least `atLeast` events and
+ * the count of dropped ones (after having shown less), at the next animation frame; reads the end event's
+ * time from the rows.
+ * @param {number} atLeast
  */
-function clickRunAndWaitForTrace(expected) {
+function clickRunAndWaitForTrace(atLeast) {
 	const region = /** @type {HTMLElement} */ (document.querySelector('[aria-label="Trace"]'));
 	const run = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Run');
 	if (!region || !run) throw new Error('no Trace region or Run button');
@@ -290,8 +295,9 @@ function clickRunAndWaitForTrace(expected) {
 		let left = false;
 		const observer = new MutationObserver(() => {
 			const n = count();
-			if (n !== expected) left = true;
-			if (!left || n !== expected) return;
+			const done = n >= atLeast && /events dropped/.test(region.textContent ?? '');
+			if (!done) left = true;
+			if (!left || !done) return;
 			observer.disconnect();
 			const mutationAt = performance.now();
 			requestAnimationFrame(() => {
@@ -670,7 +676,9 @@ function table(f, errors) {
 		);
 	}
 	if (f.trace) {
-		section(`4. Trace UI, ${f.trace.events.toLocaleString('en-US')} events, built app (median)`);
+		section(
+			`4. Trace UI, 50,000 host calls and logs (${f.trace.events.toLocaleString('en-US')} streamed), built app (median)`
+		);
 		add('  call duration in the worker', fmtMs(f.trace.callMs.median), '', '');
 		add('  trace shown after the call ends', fmtMs(f.trace.shownAfterEnd.median), '', '');
 		add('  click → trace shown', fmtMs(f.trace.clickToShown.median), '', '');
