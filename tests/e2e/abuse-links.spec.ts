@@ -3,21 +3,13 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { LONG_TASK_BUDGET_MS, longestTask, watchLongTasks } from './hostile';
-import { defaultSettings } from '../../src/lib/host/settings';
 import { encodeLink } from '../../src/lib/share/codec';
-import { SHARE_LIMITS, type SharedPlugin, type ShareState } from '../../src/lib/share/state';
+import { SHARE_LIMITS, type ShareState } from '../../src/lib/share/state';
 import { summarizeCall } from '../../src/lib/trace/call-summary';
 import type { CallTrace, TraceEvent } from '../../src/lib/trace/types';
-import { sealLink } from '../fixtures/share/seal';
+import { GREET_PLUGIN, sealLink } from '../fixtures/share/seal';
 
-const GREET: SharedPlugin = {
-	name: 'Greet',
-	source: { kind: 'example', name: 'greet' },
-	exportName: 'greet',
-	input: 'World',
-	inputMode: 'text',
-	settings: defaultSettings('example:greet')
-};
+const GREET = GREET_PLUGIN;
 
 /**
  * Opens a link in a tab that has loaded the app once before, so the figure is the link's cost and not the

@@ -13,16 +13,9 @@ import {
 } from '../../src/lib/share/state';
 import { decodeWorkspaceFile, encodeWorkspaceFile } from '../../src/lib/share/workspace-file';
 import type { PluginState } from '../../src/lib/workspace/types';
-import { sealLink as seal } from '../fixtures/share/seal';
+import { GREET_PLUGIN, sealLink as seal } from '../fixtures/share/seal';
 
-const PLUGIN: SharedPlugin = {
-	name: 'Greet',
-	source: { kind: 'example', name: 'greet' },
-	exportName: 'greet',
-	input: 'World',
-	inputMode: 'text',
-	settings: defaultSettings('example:greet')
-};
+const PLUGIN = GREET_PLUGIN;
 
 function stateOf(plugins: SharedPlugin[], activeIndex: number | null = 0): ShareState {
 	return { v: 1, plugins, activeIndex };
