@@ -87,6 +87,17 @@ export function detectAbi(info: ModuleInfo | null, exampleAbi: string | undefine
 	return exampleAbi === 'bub' || exampleAbi === 'bifrost' ? exampleAbi : 'none';
 }
 
+/** The ABI a session is called with: the person's pick, else what its module or example declares. */
+export function abiChoiceOf(
+	session: PluginSession,
+	examples: readonly { name: string; abi?: string }[]
+): AbiChoice {
+	const source = session.source;
+	const exampleAbi =
+		source.kind === 'example' ? examples.find((e) => e.name === source.name)?.abi : undefined;
+	return abiStateFor(session.id).chosen ?? detectAbi(session.info, exampleAbi);
+}
+
 /** Whether a session is a bub plugin a turn can ask. */
 export function isBubPlugin(session: PluginSession): boolean {
 	return (

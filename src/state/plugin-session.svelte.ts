@@ -15,6 +15,7 @@ import { appendEvents, endAbandoned, endOf, newTrace } from '../lib/trace/build'
 import { decodeTraceFile } from '../lib/trace/export';
 import { callKey, summarizeCall, type CallSummary } from '../lib/trace/call-summary';
 import type { CallTrace, TraceEvent } from '../lib/trace/types';
+import { callTimings, type CallTimings } from '../lib/trace/timings';
 import { unpackModuleInfo, type PackedModuleInfo } from '../lib/wasm/pack';
 import type { ModuleInfo } from '../lib/wasm/types';
 import type { InputMode, PluginSource, PluginState } from '../lib/workspace/types';
@@ -43,7 +44,8 @@ export interface CallOutcome {
 	output: Uint8Array;
 	error: PlaygroundError | null;
 	code: number | null;
-	duration: number;
+	/** The call's labelled timings (round trip, plugin, host calls, instantiation); null if it never ended. */
+	timings: CallTimings | null;
 }
 
 /** Starts a plugin host worker. Vite bundles the worker from this URL. */
@@ -221,16 +223,17 @@ export class PluginSession {
 			await this.#kvCaughtUp();
 			this.#publishKv();
 		}
-		const { id, duration, answer } = done;
+		const { id, answer } = done;
+		const timings = this.#live ? callTimings(this.#live) : null;
 		const outcome: CallOutcome =
 			'kind' in answer
-				? { callId: id, output: new Uint8Array(0), error: answer, code: null, duration }
+				? { callId: id, output: new Uint8Array(0), error: answer, code: null, timings }
 				: {
 						callId: id,
 						output: answer.output,
 						error: answer.ok ? null : answer.error,
 						code: answer.code,
-						duration
+						timings
 					};
 		this.outcome = outcome;
 		this.#compareWithRecording(outcome);
@@ -658,7 +661,7 @@ export class PluginSession {
 			output: result?.bytes ?? new Uint8Array(0),
 			error,
 			code: result?.code ?? null,
-			duration
+			timings: this.#live ? callTimings(this.#live) : null
 		};
 		this.#record();
 		return { callId: id, result, error, duration };
@@ -696,6 +699,8 @@ export class PluginSession {
 		this.#running = null;
 		if (id !== this.#callId) return null;
 		const duration = performance.now() - t0;
+		// The round trip as the person saw it, labelled apart from the worker's own figures.
+		if (this.#live) this.#live.roundTrip = duration;
 		if ('kind' in answer) {
 			// Timeout or stop: the worker may be spinning; the only way out is to terminate it.
 			if (this.#live) endAbandoned(this.#live, answer, duration);
@@ -793,7 +798,7 @@ export class PluginSession {
 			output: recorded.output ?? new Uint8Array(0),
 			error: end?.error ?? null,
 			code: end?.code ?? null,
-			duration: end?.duration ?? 0
+			timings: callTimings(recorded.trace)
 		};
 	}
 

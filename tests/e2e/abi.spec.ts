@@ -23,7 +23,7 @@ test('a bub turn over two plugins, then one hook call decoded with Bub’s rules
 	await pickExample(page, 'Bub: prompt builder');
 	await pickExample(page, 'Bub: echo model');
 	const abi = panel(page);
-	await abi.getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await page.getByRole('combobox', { name: 'Hook ABI' }).selectOption({ label: 'bub.extism.v1' });
 	await expect(abi.getByRole('checkbox', { name: 'Fresh instance per call' })).toBeChecked();
 	await abi.getByRole('button', { name: 'Run turn' }).click();
 
@@ -59,7 +59,7 @@ test('a deliberately wrong bub plugin gets Bub’s validation message', async ({
 	await openApp(page);
 	await pickExample(page, 'Bub: bad channels');
 	const abi = panel(page);
-	await expect(abi.getByRole('combobox', { name: 'ABI' })).toHaveValue('bub');
+	await expect(page.getByRole('combobox', { name: 'Hook ABI' })).toHaveValue('bub');
 	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('provide_channels');
 	await abi.getByRole('button', { name: 'Call hook' }).click();
 	await expect(
@@ -85,7 +85,7 @@ test('Bifrost hello without an API key: the pipeline short-circuits with 401', a
 	await openApp(page);
 	await pickExample(page, 'Bifrost hello (revision 1)');
 	const abi = panel(page);
-	await expect(abi.getByRole('combobox', { name: 'ABI' })).toHaveValue('bifrost');
+	await expect(page.getByRole('combobox', { name: 'Hook ABI' })).toHaveValue('bifrost');
 	const input = abi.getByRole('textbox', { name: 'Pipeline input' });
 	const sample = JSON.parse(await input.inputValue()) as {
 		httpRequest: { headers: Record<string, string> };
@@ -125,7 +125,7 @@ test('a Bub config imports, loads its plugins by URL, and runs a turn over them'
 	await openApp(page);
 	await pickExample(page, 'Bub: prompt builder');
 	const abi = panel(page);
-	await abi.getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await page.getByRole('combobox', { name: 'Hook ABI' }).selectOption({ label: 'bub.extism.v1' });
 	const config = {
 		plugins: {
 			prompts: {
@@ -153,7 +153,7 @@ test('a Bub config imports, loads its plugins by URL, and runs a turn over them'
 	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('prompts');
 	await panel(page).getByRole('button', { name: 'Load model' }).click();
 	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('model');
-	await panel(page).getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await page.getByRole('combobox', { name: 'Hook ABI' }).selectOption({ label: 'bub.extism.v1' });
 	await panel(page).getByRole('button', { name: 'Run turn' }).click();
 	const turn = panel(page).getByRole('region', { name: 'Turn' });
 	await expect(turn).toContainText('The turn completed.');
@@ -225,7 +225,7 @@ test('a single hook call uses the bindings of the imported bub config', async ({
 }) => {
 	await openApp(page);
 	await pickExample(page, 'Bub: prompt builder');
-	await panel(page).getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await page.getByRole('combobox', { name: 'Hook ABI' }).selectOption({ label: 'bub.extism.v1' });
 	const config = {
 		plugins: {
 			model: {
@@ -247,7 +247,7 @@ test('a single hook call uses the bindings of the imported bub config', async ({
 	await panel(page).getByRole('button', { name: 'Load model' }).click();
 	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('model');
 	const abi = panel(page);
-	await abi.getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await page.getByRole('combobox', { name: 'Hook ABI' }).selectOption({ label: 'bub.extism.v1' });
 	await abi.getByRole('combobox', { name: 'Hook' }).selectOption('run_model');
 	// The config binds run_model to an export the module lacks, so Bub (and the card) skip it.
 	await expect(abi.getByRole('group', { name: 'Hook reference' })).toContainText(

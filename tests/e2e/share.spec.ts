@@ -210,7 +210,7 @@ test('a link carries the ABI profile, the hook and its arguments', async ({ page
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Bub: echo model' });
 	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	const abi = page.getByRole('region', { name: 'Hook ABI' });
-	await abi.getByRole('combobox', { name: 'ABI' }).selectOption({ label: 'bub.extism.v1' });
+	await page.getByRole('combobox', { name: 'Hook ABI' }).selectOption({ label: 'bub.extism.v1' });
 	await abi.getByRole('combobox', { name: 'Hook' }).selectOption('run_model');
 	const args = '{"prompt": "shared prompt", "session_id": "cli:x", "state": {}}';
 	await abi.getByRole('textbox', { name: 'Hook arguments' }).fill(args);

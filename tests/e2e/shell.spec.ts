@@ -79,7 +79,7 @@ test('several plugins keep their own input, output and history', async ({ page }
 test('columns resize with the keyboard and the layout survives a reload', async ({ page }) => {
 	await openApp(page);
 	await load(page, 'Greet');
-	const splitter = page.getByRole('separator', { name: 'Resize the left column' });
+	const splitter = page.getByRole('separator', { name: 'Resize the side panel' });
 	const before = Number(await splitter.getAttribute('aria-valuenow'));
 	await splitter.focus();
 	await page.keyboard.press('Shift+ArrowRight');
@@ -93,7 +93,7 @@ test('columns resize with the keyboard and the layout survives a reload', async 
 	// Autosave settles after half a second.
 	await page.waitForTimeout(800);
 	await page.reload();
-	await expect(page.getByRole('separator', { name: 'Resize the left column' })).toHaveAttribute(
+	await expect(page.getByRole('separator', { name: 'Resize the side panel' })).toHaveAttribute(
 		'aria-valuenow',
 		String(before + 5)
 	);

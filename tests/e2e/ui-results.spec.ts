@@ -219,8 +219,9 @@ test('trace filters by kind, level and text, and rows expand to their details', 
 	await start.focus();
 	await page.keyboard.press('Enter');
 	await expect(start).toHaveAttribute('aria-expanded', 'true');
-	await expect(t.getByRole('term').first()).toHaveText('Export');
-	await expect(t.getByRole('definition').last()).toContainText('hello');
+	const events = t.getByRole('list', { name: 'Trace events' });
+	await expect(events.getByRole('term').first()).toHaveText('Export');
+	await expect(events.getByRole('definition').last()).toContainText('hello');
 	await page.keyboard.press('ArrowDown');
 	await expect(t.getByRole('button', { name: /instantiate/ })).toBeFocused();
 	await page.keyboard.press('ArrowDown');
@@ -228,8 +229,10 @@ test('trace filters by kind, level and text, and rows expand to their details', 
 	await page.keyboard.press('End');
 	await expect(t.getByRole('button', { name: /return/ })).toBeFocused();
 	await page.keyboard.press('Enter');
-	await expect(t.getByRole('term').filter({ hasText: 'Output size' })).toBeVisible();
-	await expect(t.getByRole('definition').last()).toContainText('logged 6 lines');
+	await expect(events.getByRole('term').filter({ hasText: 'Output size' })).toBeVisible();
+	// Both rows stay open: opening one never closes (and moves) another.
+	await expect(start).toHaveAttribute('aria-expanded', 'true');
+	await expect(events.getByRole('definition').last()).toContainText('logged 6 lines');
 });
 
 test('two history entries diff their outputs; a picked entry shows its trace', async ({ page }) => {

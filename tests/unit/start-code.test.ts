@@ -75,10 +75,10 @@ describe('the instantiate step in a trace', () => {
 	it('reads as one line and as labelled details', () => {
 		expect(describeEvent(step)).toEqual({
 			label: 'instantiate',
-			detail: 'ran start function · 3.3 ms'
+			detail: 'ran start function · 3.25 ms'
 		});
 		expect(describeEvent({ ...step, ran: [], error: 'trap' }).detail).toBe(
-			'no start code · 3.3 ms ✗ trap'
+			'no start code · 3.25 ms ✗ trap'
 		);
 		expect(eventDetails(step).map((f) => f.name)).toEqual(['Step', 'Ran', 'Started', 'Took']);
 	});

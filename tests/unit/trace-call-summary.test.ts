@@ -39,7 +39,14 @@ describe('summarizeCall', () => {
 			pluginName: 'Greet',
 			export: 'greet',
 			startedAt: 1_700_000_000_000,
-			end: { status: 'error', duration: 12.5, inputSize: 2, outputSize: 5, errorKind: 'timeout' },
+			end: {
+				status: 'error',
+				duration: 12.5,
+				inputSize: 2,
+				outputSize: 5,
+				errorKind: 'timeout',
+				timings: { roundTrip: null, call: 12.5, instantiate: null, host: 0, plugin: 12.5 }
+			},
 			events: 13
 		});
 	});

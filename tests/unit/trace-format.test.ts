@@ -68,6 +68,6 @@ describe('describeEvent', () => {
 				outputSize: 0,
 				memoryPages: 1
 			}).detail
-		).toBe('ok (code 0) · 3.0 ms');
+		).toBe('ok (code 0) · call 3.00 ms');
 	});
 });

@@ -9,6 +9,7 @@ import {
 } from '../../src/lib/trace/details';
 import {
 	indexOfSorted,
+	isOpen,
 	rowAt,
 	rowTop,
 	scrollToShow,
@@ -64,8 +65,8 @@ describe('timeline', () => {
 });
 
 describe('rows', () => {
-	const layout: RowLayout = { row: 20, detail: 100, expanded: -1 };
-	const open: RowLayout = { ...layout, expanded: 2 };
+	const layout: RowLayout = { row: 20, detail: 100, expanded: [] };
+	const open: RowLayout = { ...layout, expanded: [2] };
 	it('places fixed-height rows', () => {
 		expect(rowTop(layout, 3)).toBe(60);
 		expect(totalHeight(layout, 10)).toBe(200);
@@ -88,6 +89,30 @@ describe('rows', () => {
 		expect(scrollToShow(layout, 12, 0, 200)).toBe(60);
 		expect(scrollToShow(layout, 1, 100, 200)).toBe(20);
 		expect(scrollToShow(open, 2, 0, 100)).toBe(40);
+	});
+	it('opens several rows, each only pushing the rows below it', () => {
+		const two: RowLayout = { ...layout, expanded: [2, 5] };
+		expect(isOpen(two, 5)).toBe(true);
+		expect(isOpen(two, 4)).toBe(false);
+		// Rows up to and including an open row keep their place when a later row opens.
+		for (let pos = 0; pos <= 5; pos++) expect(rowTop(two, pos)).toBe(rowTop(open, pos));
+		expect(rowTop(two, 6)).toBe(6 * 20 + 200);
+		expect(totalHeight(two, 10)).toBe(400);
+		expect(rowAt(two, 120)).toBe(2);
+		expect(rowAt(two, 199)).toBe(4);
+		expect(rowAt(two, 200)).toBe(5);
+		expect(rowAt(two, 319)).toBe(5);
+		expect(rowAt(two, 320)).toBe(6);
+		expect(scrollToShow(two, 5, 0, 100)).toBe(200);
+	});
+	it('agrees with itself: every offset maps to the row whose box holds it', () => {
+		const many: RowLayout = { ...layout, expanded: [0, 3, 4, 9] };
+		for (let pos = 0; pos < 12; pos++) {
+			const top = rowTop(many, pos);
+			const height = many.row + (isOpen(many, pos) ? many.detail : 0);
+			expect(rowAt(many, top)).toBe(pos);
+			expect(rowAt(many, top + height - 1)).toBe(pos);
+		}
 	});
 	it('finds an event in a filtered list', () => {
 		expect(indexOfSorted([1, 4, 9, 12], 9)).toBe(2);

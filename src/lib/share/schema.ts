@@ -466,7 +466,8 @@ class Reader {
 			'export',
 			'startedAt',
 			'events',
-			'dropped'
+			'dropped',
+			'roundTrip'
 		]);
 		return {
 			id: this.integer(o, 'id', path, 0),
@@ -475,7 +476,8 @@ class Reader {
 			export: this.name(o, 'export', path),
 			startedAt: this.number(o, 'startedAt', path),
 			events: this.list(o, 'events', path, (e, p) => this.event(e, p), MAX_TRACE_EVENTS),
-			dropped: this.integer(o, 'dropped', path, 0)
+			dropped: this.integer(o, 'dropped', path, 0),
+			...this.optional(o, 'roundTrip', () => this.number(o, 'roundTrip', path))
 		};
 	}
 

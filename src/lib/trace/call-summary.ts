@@ -4,6 +4,7 @@
  */
 import type { ErrorKind } from '../errors';
 import { endOf } from './build';
+import { callTimings, type CallTimings } from './timings';
 import type { CallTrace } from './types';
 
 /** One History entry without its events. */
@@ -23,6 +24,8 @@ export interface CallSummary {
 		outputSize: number;
 		/** The failure's kind, when the call failed. */
 		errorKind: ErrorKind | null;
+		/** The labelled timings; absent in entries stored before they existed. */
+		timings?: CallTimings;
 	} | null;
 	/** Events in the trace, dropped ones included: what opening the entry will cost. */
 	events: number;
@@ -31,6 +34,7 @@ export interface CallSummary {
 /** The summary of a trace. */
 export function summarizeCall(trace: CallTrace): CallSummary {
 	const end = endOf(trace);
+	const timings = callTimings(trace);
 	return {
 		id: trace.id,
 		pluginId: trace.pluginId,
@@ -43,7 +47,8 @@ export function summarizeCall(trace: CallTrace): CallSummary {
 					duration: end.duration,
 					inputSize: end.inputSize,
 					outputSize: end.outputSize,
-					errorKind: end.error?.kind ?? null
+					errorKind: end.error?.kind ?? null,
+					...(timings ? { timings } : {})
 				}
 			: null,
 		events: trace.events.length + trace.dropped

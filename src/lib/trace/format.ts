@@ -1,5 +1,6 @@
 import { formatBytes, isProbablyText, toHex, utf8Decode } from '../bytes/encoding';
 import { ERROR_TITLES } from '../errors';
+import { formatMs } from './timings';
 import type { Payload, TraceEvent } from './types';
 
 /** How many characters of a payload a one-line summary shows. */
@@ -31,7 +32,7 @@ export function describeEvent(e: TraceEvent): { label: string; detail: string } 
 		case 'instantiate':
 			return {
 				label: 'instantiate',
-				detail: `${e.ran.length ? `ran ${e.ran.join(' and ')}` : 'no start code'} · ${e.dur.toFixed(1)} ms${e.error ? ` ✗ ${e.error}` : ''}`
+				detail: `${e.ran.length ? `ran ${e.ran.join(' and ')}` : 'no start code'} · ${formatMs(e.dur)}${e.error ? ` ✗ ${e.error}` : ''}`
 			};
 		case 'host': {
 			const args = Object.entries(e.args)
@@ -54,7 +55,7 @@ export function describeEvent(e: TraceEvent): { label: string; detail: string } 
 			const output = e.output ? ` · output ${showPayload(e.output)}` : '';
 			return {
 				label: e.status === 'ok' ? 'return' : 'error',
-				detail: `${head}${e.code !== undefined ? ` (code ${e.code})` : ''} · ${e.duration.toFixed(1)} ms${output}`
+				detail: `${head}${e.code !== undefined ? ` (code ${e.code})` : ''} · call ${formatMs(e.duration)}${output}`
 			};
 		}
 	}

@@ -95,6 +95,8 @@ export interface CallTrace {
 	events: TraceEvent[];
 	/** How many events were dropped because the trace passed `MAX_TRACE_EVENTS`. */
 	dropped: number;
+	/** From Run to the result as the page saw it, ms; absent while running and in older records. */
+	roundTrip?: number;
 }
 
 /** Bytes of a payload kept in a trace; larger payloads keep their size and this many leading bytes. */

@@ -30,12 +30,16 @@ export interface PaneLayout {
 }
 
 /** The layout a new workspace starts with. */
-export const DEFAULT_LAYOUT: PaneLayout = { left: 24, right: 26 };
+export const DEFAULT_LAYOUT: PaneLayout = { left: 24, right: 38 };
 
-/** Keeps each side column between 15% and 40%, so the middle always has room. */
+/** Keeps the side panel at 15–40% and the trace pane at 15–50%, so the middle always has room. */
 export function clampLayout(layout: PaneLayout): PaneLayout {
-	const clamp = (n: number) => Math.min(40, Math.max(15, Number.isFinite(n) ? n : 25));
-	return { left: clamp(layout.left), right: clamp(layout.right) };
+	const clamp = (n: number, max: number, fallback: number) =>
+		Math.min(max, Math.max(15, Number.isFinite(n) ? n : fallback));
+	return {
+		left: clamp(layout.left, 40, DEFAULT_LAYOUT.left),
+		right: clamp(layout.right, 50, DEFAULT_LAYOUT.right)
+	};
 }
 
 /** The whole workspace: what a reload restores and what a share link will carry. */
