@@ -1,10 +1,11 @@
 // The WAT view's state with its real worker and wabt: a built example, a 2 MB module, the cache, a module
 // wabt cannot read, and a late answer for a module no longer shown.
 import { afterEach, describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
 import { findDefinition, exportTarget, findExport, findImport } from '../../src/lib/wasm/wat-index';
 import { WatView } from '../../src/state/wat-view.svelte';
 import { bigModule } from '../fixtures/big-module';
-import { exampleBytes } from './helpers';
+import { exampleBytes, examples } from './helpers';
 
 const views: WatView[] = [];
 afterEach(() => {
@@ -35,7 +36,7 @@ async function longestTaskDuring(work: () => Promise<void>): Promise<number> {
 }
 
 describe('WatView', () => {
-	it('converts a built example, with its exports, imports and names', async () => {
+	it('converts a built example and finds its exports, imports and definitions', async () => {
 		const view = newView();
 		const bytes = await exampleBytes('greet');
 		await view.show([{ name: 'greet', bytes, sha256: 'greet-test' }]);
@@ -56,6 +57,73 @@ describe('WatView', () => {
 		expect(view.stats?.lines).toBe(text.split('\n').length - 1);
 		// The caller keeps its bytes: the view sends a copy.
 		expect(bytes.byteLength).toBeGreaterThan(0);
+	});
+
+	it('converts every built example (AssemblyScript, C, WAT)', async () => {
+		const view = newView();
+		const all = await examples();
+		expect(all.length).toBeGreaterThan(10);
+		for (const example of all) {
+			const bytes = await exampleBytes(example.name);
+			await view.show([{ name: example.name, bytes }]);
+			expect(view.error, example.name).toBeNull();
+			expect(view.text?.startsWith('(module'), example.name).toBe(true);
+			if (example.export)
+				expect(findExport(view.text ?? '', example.export), example.name).not.toBeNull();
+		}
+	});
+
+	it('converts a module using features beyond the MVP, memory64, SIMD and exceptions among them', async () => {
+		const wabt = await wabtInit();
+		const all = {
+			exceptions: true,
+			threads: true,
+			simd: true,
+			relaxed_simd: true,
+			tail_call: true,
+			memory64: true,
+			multi_memory: true,
+			multi_value: true,
+			bulk_memory: true
+		};
+		const parsed = wabt.parseWat(
+			'features.wat',
+			`(module
+				(memory $wide i64 1)
+				(memory $shared 1 1 shared)
+				(tag $oops (param i32))
+				(func $pair (export "pair") (param i32) (result i32 i32) (local.get 0) (local.get 0))
+				(func (export "simd") (result v128)
+					(i32x4.add (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8)))
+				(func (export "bulk") (memory.copy $wide $wide (i64.const 0) (i64.const 8) (i64.const 4)))
+				(func (export "atomic") (result i32) (i32.atomic.load $shared (i32.const 0)))
+				(func (export "sat") (param f32) (result i32) (i32.extend8_s (i32.trunc_sat_f32_s (local.get 0))))
+				(func (export "tail") (param i32) (result i32 i32) (return_call $pair (local.get 0)))
+				(func (export "throws") (throw $oops (i32.const 1)))
+				(func (export "relaxed") (param v128 v128) (result v128)
+					(i32x4.relaxed_laneselect (local.get 0) (local.get 1) (local.get 0))))`,
+			all
+		);
+		const bytes = parsed.toBinary({ write_debug_names: true }).buffer.slice();
+		parsed.destroy();
+		const view = newView();
+		await view.show([{ name: 'features', bytes }]);
+		expect(view.error).toBeNull();
+		const text = view.text ?? '';
+		for (const piece of [
+			'(memory $wide i64 1)',
+			'(memory $shared 1 1 shared)',
+			'(result i32 i32)',
+			'i32x4.add',
+			'memory.copy',
+			'i32.atomic.load',
+			'i32.trunc_sat_f32_s',
+			'return_call $pair',
+			'throw $oops',
+			'i32x4.relaxed_laneselect'
+		]) {
+			expect(text).toContain(piece);
+		}
 	});
 
 	it('shows a module again from its cache at once', async () => {

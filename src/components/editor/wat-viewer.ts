@@ -14,7 +14,6 @@ import { EditorState, StateEffect, StateField, Text } from '@codemirror/state';
 import {
 	Decoration,
 	EditorView,
-	highlightActiveLine,
 	highlightActiveLineGutter,
 	keymap,
 	lineNumbers,
@@ -29,7 +28,7 @@ export interface WatViewer {
 	 * main-thread task grows with the text; resolves once it is shown, or false when a newer call won.
 	 */
 	setText(text: string): Promise<boolean>;
-	/** Scrolls the line at `from` to the middle, selects and highlights it, and focuses the text. */
+	/** Scrolls the line at `from` to the middle, highlights it, puts the cursor there and focuses the text. */
 	revealLine(from: number): void;
 	/** Opens the search panel (as Ctrl/Cmd+F does). */
 	openSearch(): void;
@@ -45,8 +44,8 @@ export interface WatViewerOptions {
 	attributes: Record<string, string>;
 }
 
-/** Characters cut into lines per task: some tens of milliseconds on a slow machine. */
-const SLICE_CHARS = 1 << 20;
+/** Characters cut into lines per task: 30,000 lines or so, some tens of milliseconds on a slow machine. */
+const SLICE_CHARS = 1 << 19;
 
 /** Sets (or clears, with null) the highlighted line, by its start. */
 const setTarget = StateEffect.define<number | null>();
@@ -93,12 +92,15 @@ const theme = EditorView.theme({
 	'.cm-cursor': { borderLeftColor: 'var(--text)' },
 	'&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection':
 		{ backgroundColor: 'color-mix(in srgb, var(--accent) 30%, transparent)' },
-	'.cm-activeLine, .cm-activeLineGutter': {
-		backgroundColor: 'color-mix(in srgb, var(--accent) 7%, transparent)'
+	'.cm-activeLineGutter': {
+		backgroundColor: 'color-mix(in srgb, var(--accent) 12%, transparent)',
+		color: 'var(--text)'
 	},
+	// An outline, not a background: a tinted line would take token colours below their contrast.
 	'.cm-wat-target': {
-		backgroundColor: 'color-mix(in srgb, var(--warn) 22%, transparent)',
-		boxShadow: 'inset 3px 0 var(--warn)'
+		outline: '2px solid var(--warn)',
+		outlineOffset: '-2px',
+		boxShadow: 'inset 5px 0 var(--warn)'
 	},
 	'.cm-gutters': {
 		backgroundColor: 'var(--code-bg)',
@@ -138,6 +140,9 @@ const theme = EditorView.theme({
 	}
 });
 
+/** Lets the page handle input and paint before the next piece of work. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** Cuts `text` into a CodeMirror document a slice at a time; null when `stale()` turns true meanwhile. */
 async function buildDoc(text: string, stale: () => boolean): Promise<Text | null> {
 	let doc: Text | null = null;
@@ -152,7 +157,7 @@ async function buildDoc(text: string, stale: () => boolean): Promise<Text | null
 		doc = doc === null ? part : doc.append(part);
 		from = to;
 		if (from < text.length) {
-			await new Promise((resolve) => setTimeout(resolve, 0));
+			await nextTask();
 			if (stale()) return null;
 		}
 	}
@@ -166,8 +171,9 @@ export function createWatViewer(options: WatViewerOptions): WatViewer {
 		state: EditorState.create({
 			extensions: [
 				EditorState.readOnly.of(true),
+				// The search panel's "×" would otherwise be a second "close" button in the dialog.
+				EditorState.phrases.of({ close: 'Close search' }),
 				lineNumbers(),
-				highlightActiveLine(),
 				highlightActiveLineGutter(),
 				watLanguage,
 				syntaxHighlighting(watHighlight),
@@ -178,7 +184,12 @@ export function createWatViewer(options: WatViewerOptions): WatViewer {
 				// Tab is left unbound on purpose, so keyboard users can tab out of the text.
 				keymap.of([...searchKeymap, ...defaultKeymap]),
 				theme,
-				EditorView.contentAttributes.of({ 'aria-readonly': 'true', ...options.attributes })
+				// The tab index tells checkers what browsers already do: the scrolling text takes focus.
+				EditorView.contentAttributes.of({
+					'aria-readonly': 'true',
+					tabindex: '0',
+					...options.attributes
+				})
 			]
 		})
 	});
@@ -193,12 +204,15 @@ export function createWatViewer(options: WatViewerOptions): WatViewer {
 				selection: { anchor: 0 },
 				scrollIntoView: true
 			});
-			return true;
+			// Taking in a long text is a task of its own; what the host does next (scrolling) gets another.
+			await nextTask();
+			return mine === version;
 		},
 		revealLine(from) {
 			const line = view.state.doc.lineAt(Math.min(from, view.state.doc.length));
 			view.dispatch({
-				selection: { anchor: line.from, head: line.to },
+				// A cursor, not a selection: the search panel would take a selected line as its query.
+				selection: { anchor: line.from },
 				effects: [setTarget.of(line.from), EditorView.scrollIntoView(line.from, { y: 'center' })]
 			});
 			view.focus();
