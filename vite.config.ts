@@ -46,7 +46,7 @@ export default defineConfig({
 	base: './',
 	plugins: [svelte(), contentSecurityPolicy()],
 	worker: { format: 'es' },
-	optimizeDeps: { include: ['@extism/extism', 'comlink', 'idb-keyval'] },
+	optimizeDeps: { include: ['@extism/extism', 'comlink', 'idb-keyval', 'wabt'] },
 	build: { target: 'es2022', sourcemap: true },
 	server: { strictPort: false }
 });
