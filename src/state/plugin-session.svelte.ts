@@ -10,6 +10,7 @@ import { stoppedError, timeoutError, type Interrupted } from '../lib/host/interr
 import { capBytes } from '../lib/host/memory-budget';
 import { type HostSettings } from '../lib/host/settings';
 import { isRawAbiModule } from '../lib/abi/bifrost/revisions';
+import { groupExports } from '../lib/wasm/exports';
 import { startCode } from '../lib/wasm/start-code';
 import { appendEvents, endAbandoned, endOf, newTrace } from '../lib/trace/build';
 import { decodeTraceFile } from '../lib/trace/export';
@@ -43,6 +44,8 @@ export interface CallOutcome {
 	output: Uint8Array;
 	error: PlaygroundError | null;
 	code: number | null;
+	/** The WASI exit code, when the module exited or ran as a command; null otherwise. */
+	exit: number | null;
 	duration: number;
 }
 
@@ -177,12 +180,12 @@ export class PluginSession {
 		};
 	}
 
-	/** Functions the user can call: exported functions, minus runtime internals (derived once per load). */
-	readonly callable = $derived(
-		(this.info?.exports ?? [])
-			.filter((e) => e.kind === 'function' && !HIDDEN_EXPORTS.has(e.name))
-			.map((e) => e.name)
+	/** The exported functions split for the picker: the plugin's own, and runtime internals (once per load). */
+	readonly exportGroups = $derived(
+		this.info ? groupExports(this.info) : { callable: [], internal: [], command: false }
 	);
+	/** Functions the user means to call: the plugin's own, and `_start` of a WASI command. */
+	readonly callable = $derived(this.exportGroups.callable);
 
 	/** Compiles, inspects and starts the plugin from its bytes. */
 	async load(bytes: Uint8Array, sha256: string | null = null): Promise<LoadResult> {
@@ -224,12 +227,13 @@ export class PluginSession {
 		const { id, duration, answer } = done;
 		const outcome: CallOutcome =
 			'kind' in answer
-				? { callId: id, output: new Uint8Array(0), error: answer, code: null, duration }
+				? { callId: id, output: new Uint8Array(0), error: answer, code: null, exit: null, duration }
 				: {
 						callId: id,
 						output: answer.output,
 						error: answer.ok ? null : answer.error,
 						code: answer.code,
+						exit: answer.exit,
 						duration
 					};
 		this.outcome = outcome;
@@ -303,10 +307,14 @@ export class PluginSession {
 		this.storageError = saved.ok ? null : saved.error;
 	}
 
-	/** Selects the first callable export when the selected one is not (yet) among them. */
+	/**
+	 * Selects the first callable export when the selected one is not (yet) a function of the module; a
+	 * remembered internal one (chosen by hand, or from a link) is kept, but never picked by default.
+	 */
 	#pickExport(): void {
-		if (this.info && !this.callable.includes(this.exportName)) {
-			this.exportName = this.callable[0] ?? '';
+		const { callable, internal } = this.exportGroups;
+		if (this.info && !callable.includes(this.exportName) && !internal.includes(this.exportName)) {
+			this.exportName = callable[0] ?? '';
 		}
 	}
 
@@ -658,6 +666,7 @@ export class PluginSession {
 			output: result?.bytes ?? new Uint8Array(0),
 			error,
 			code: result?.code ?? null,
+			exit: null,
 			duration
 		};
 		this.#record();
@@ -793,6 +802,7 @@ export class PluginSession {
 			output: recorded.output ?? new Uint8Array(0),
 			error: end?.error ?? null,
 			code: end?.code ?? null,
+			exit: end?.exit ?? null,
 			duration: end?.duration ?? 0
 		};
 	}
@@ -820,6 +830,3 @@ export interface RawOutcome {
 	error: PlaygroundError | null;
 	duration: number;
 }
-
-/** Exports that are runtime plumbing, not plugin functions. */
-const HIDDEN_EXPORTS = new Set(['_initialize', '_start', 'hs_init', '__data_end', '__heap_base']);
