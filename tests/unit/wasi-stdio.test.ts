@@ -15,7 +15,7 @@ async function example(name: string): Promise<WebAssembly.Module> {
 	const text = await readFile(`examples/${name}/${name}.wat`, 'utf8');
 	const mod = wabt.parseWat(`${name}.wat`, text, {});
 	try {
-		return new WebAssembly.Module(mod.toBinary({}).buffer);
+		return new WebAssembly.Module(mod.toBinary({}).buffer.slice());
 	} finally {
 		mod.destroy();
 	}
