@@ -73,11 +73,10 @@ describe('WasiStdio with the WASI command examples', () => {
 		const { stdout, truncated } = stdio.end();
 		expect(text(stdout)).toBe(input.toUpperCase());
 		expect(truncated).toBe(false);
-		const stderr = lines
-			.filter(([s]) => s === 'stderr')
-			.map(([, t]) => t)
-			.join('');
-		expect(stderr).toBe(`wasi-upper: read ${input.length} bytes`);
+		// Three writes make one line of stderr, so the trace shows it as one.
+		expect(lines.filter(([s]) => s === 'stderr')).toEqual([
+			['stderr', `wasi-upper: read ${input.length} bytes`]
+		]);
 	});
 
 	it('wasi-exit: proc_exit unwinds with its code, after the streams were written', async () => {
@@ -107,7 +106,7 @@ describe('WasiStdio with the WASI command examples', () => {
 		stdio.begin(new Uint8Array(0), false);
 		start();
 		expect(stdio.end().stdout.byteLength).toBe(0);
-		expect(lines.map(([, t]) => t).join('')).toBe('wasi-upper: read 0 bytes');
+		expect(lines).toEqual([['stderr', 'wasi-upper: read 0 bytes']]);
 	});
 });
 
@@ -148,8 +147,10 @@ describe('WasiStdio imports', () => {
 		wasi.fd_write(1, 0, 1, 8);
 		iovec(0, 101, 1);
 		wasi.fd_write(1, 0, 1, 8);
-		expect(lines).toEqual([['stdout', 'é']]);
+		// An unfinished line waits for its newline, or for the call to end.
+		expect(lines).toEqual([]);
 		expect(text(stdio.end().stdout)).toBe('é');
+		expect(lines).toEqual([['stdout', 'é']]);
 
 		const big = new WebAssembly.Memory({ initial: STDOUT_LIMIT / 65536 + 2 });
 		const bigStdio = new WasiStdio(sink);

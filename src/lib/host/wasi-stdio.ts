@@ -17,7 +17,7 @@ export class ProcExit extends Error {
 
 /** Where the streams' text goes while a call runs: the trace. */
 export interface StdioSink {
-	/** One write to stdout or stderr, decoded as UTF-8, without its final newline. */
+	/** Complete lines written to stdout or stderr (a line that never ends: what came), decoded as UTF-8. */
 	write(stream: 'stdout' | 'stderr', text: string): void;
 	/** Something the person should know about the streams (stdout passing its limit). */
 	warn(text: string): void;
@@ -25,6 +25,8 @@ export interface StdioSink {
 
 /** Bytes of stdout a command's output keeps; the trace still shows what comes after. */
 export const STDOUT_LIMIT = 16 * 1024 * 1024;
+/** Characters of an unfinished line held back before they go to the trace anyway. */
+const LINE_LIMIT = 4096;
 
 const ERRNO_SUCCESS = 0;
 const ERRNO_FAULT = 21;
@@ -44,6 +46,8 @@ export class WasiStdio {
 	#stdoutBytes = 0;
 	#truncated = false;
 	#decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+	/** Text of each stream since its last newline: the trace shows lines, however a program splits them. */
+	#lines = { stdout: '', stderr: '' };
 
 	constructor(sink: StdioSink) {
 		this.#sink = sink;
@@ -58,13 +62,15 @@ export class WasiStdio {
 		this.#stdoutBytes = 0;
 		this.#truncated = false;
 		this.#decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+		this.#lines = { stdout: '', stderr: '' };
 	}
 
 	/** Ends the call: what stdout collected, and whether it passed `STDOUT_LIMIT`. */
 	end(): { stdout: Uint8Array<ArrayBuffer>; truncated: boolean } {
 		for (const stream of ['stdout', 'stderr'] as const) {
 			// A write that stopped inside a UTF-8 sequence left bytes in its decoder.
-			const rest = this.#decoders[stream].decode();
+			const rest = this.#lines[stream] + this.#decoders[stream].decode();
+			this.#lines[stream] = '';
 			if (rest) this.#sink.write(stream, rest);
 		}
 		const stdout = new Uint8Array(this.#stdoutBytes);
@@ -141,8 +147,11 @@ export class WasiStdio {
 	}
 
 	#write(stream: 'stdout' | 'stderr', part: Uint8Array) {
-		const text = this.#decoders[stream].decode(part, { stream: true });
-		if (text) this.#sink.write(stream, text.replace(/\n$/, ''));
+		const text = this.#lines[stream] + this.#decoders[stream].decode(part, { stream: true });
+		const end = text.lastIndexOf('\n');
+		const complete = end >= 0 ? text.slice(0, end) : text.length > LINE_LIMIT ? text : null;
+		this.#lines[stream] = complete === null ? text : text.slice(complete.length + 1);
+		if (complete !== null) this.#sink.write(stream, complete);
 		if (stream !== 'stdout' || !this.#collect || this.#truncated) return;
 		const room = STDOUT_LIMIT - this.#stdoutBytes;
 		if (part.byteLength > room) {
