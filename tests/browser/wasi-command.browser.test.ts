@@ -76,6 +76,41 @@ describe('WASI commands run through _start in a real worker', () => {
 		expect(again?.exit).toBe(3);
 	});
 
+	it('a command that exports malloc (as TinyGo builds do) defaults to _start and runs it as a command', async () => {
+		const bytes = await wat(`(module
+			(import "wasi_snapshot_preview1" "fd_write"
+				(func $fd_write (param i32 i32 i32 i32) (result i32)))
+			(memory (export "memory") 1)
+			(data (i32.const 16) "hi\\n")
+			(global $next (mut i32) (i32.const 1024))
+			(func (export "malloc") (param $n i32) (result i32)
+				(global.get $next)
+				(global.set $next (i32.add (global.get $next) (local.get $n))))
+			(func (export "free") (param i32))
+			(func (export "_start")
+				(i32.store (i32.const 0) (i32.const 16))
+				(i32.store (i32.const 4) (i32.const 3))
+				(drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`);
+		const { session, loaded } = await openBytes(bytes);
+		sessions.push(session);
+		expect(loaded.ok).toBe(true);
+		expect(session.exportGroups).toEqual({
+			callable: ['_start'],
+			internal: ['malloc', 'free'],
+			command: true
+		});
+		expect(session.exportName).toBe('_start');
+		const outcome = await session.run(text(''));
+		expect(outcome?.error).toBeNull();
+		expect(outcome?.exit).toBe(0);
+		expect(str(outcome!.output)).toBe('hi\n');
+		// Its other exports still run the raw-ABI way, on an instance of their own.
+		session.exportName = 'malloc';
+		const raw = await session.run(text(''));
+		expect(raw?.error?.message).toContain('each input is passed as a (ptr, len) pair');
+		expect(session.trace?.events.some((e) => e.type === 'instantiate')).toBe(true);
+	});
+
 	it('a _start that loops is stopped by the timeout', async () => {
 		const bytes = await wat(`(module
 			(import "wasi_snapshot_preview1" "fd_write"
