@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import wabtInit from 'wabt';
 import type { LogEvent, TraceEvent } from '../../src/lib/trace/types';
 import { endOf } from '../../src/lib/trace/build';
 import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { openBytes, openExample, str, text } from './helpers';
+import { openBytes, openExample, str, text, wat } from './helpers';
 
 const sessions: PluginSession[] = [];
 afterEach(() => {
@@ -14,16 +13,6 @@ async function open(...args: Parameters<typeof openExample>) {
 	const opened = await openExample(...args);
 	sessions.push(opened.session);
 	return opened;
-}
-
-async function wat(source: string): Promise<Uint8Array> {
-	const wabt = await wabtInit();
-	const module = wabt.parseWat('command.wat', source, {});
-	try {
-		return module.toBinary({}).buffer.slice();
-	} finally {
-		module.destroy();
-	}
 }
 
 const logs = (events: TraceEvent[]) => events.filter((e): e is LogEvent => e.type === 'log');

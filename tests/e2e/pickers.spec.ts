@@ -61,6 +61,13 @@ test('the Example select shows the open example, and its placeholder for other p
 	await load(page, 'Greet');
 	await expect(tabs(page).getByRole('button', { name: 'Greet', exact: true })).toHaveCount(2);
 	await expect(select.locator('option:checked')).toHaveText('Greet');
+
+	// After a reload the restored active plugin is shown once the catalogue has arrived.
+	await openApp(page);
+	await expect(
+		tabs(page).getByRole('button', { name: 'Greet', exact: true }).last()
+	).toHaveAttribute('aria-current', 'page');
+	await expect(select.locator('option:checked')).toHaveText('Greet');
 });
 
 test('the Function picker lists callable exports and keeps internals hidden until revealed', async ({
