@@ -18,11 +18,16 @@ export class InstanceProbe {
 	/** Return value of the last export call that returned a number. */
 	lastCode: number | null = null;
 
-	/**
-	 * Runs `fn` (which creates the plugin) with `WebAssembly.instantiate` wrapped; `link` may replace
-	 * imports the SDK chose, given the instance's memory once it exists.
-	 */
-	async during<T>(fn: () => Promise<T>, link?: Link): Promise<T> {
+	readonly #link: Link | null;
+
+	/** @param link replaces imports the SDK chose, given the instance's memory once it exists. */
+	constructor(link: Link | null = null) {
+		this.#link = link;
+	}
+
+	/** Runs `fn` (which creates the plugin) with `WebAssembly.instantiate` wrapped. */
+	async during<T>(fn: () => Promise<T>): Promise<T> {
+		const link = this.#link;
 		const api = WebAssembly as unknown as { instantiate: Instantiate };
 		const original = api.instantiate;
 		api.instantiate = async (module, imports) => {

@@ -92,7 +92,7 @@ class PluginHost implements PluginHostApi {
 	#kvBatch: KvWritten[] = [];
 	#kvBatchStart = 0;
 	#call: ActiveCall | null = null;
-	#probe = new InstanceProbe();
+	#probe = new InstanceProbe((imports, memory) => this.#stdio.link(imports, memory));
 	/** WASI's stdin, stdout, stderr and exit, in place of the SDK's console streams. */
 	#stdio = new WasiStdio({
 		write: (source, text) =>
@@ -280,14 +280,15 @@ class PluginHost implements PluginHostApi {
 		let error: PlaygroundError | null = null;
 		/** The WASI exit code, when the module exited (proc_exit) or a command's `_start` returned. */
 		let exit: number | null = null;
+		// The input is a command's stdin (what its start code prints is its output too); an Extism export
+		// reads the input with input_load instead.
+		this.#stdio.begin(command ? request.input : new Uint8Array(0), command);
 		// A command's `_start` runs once per instance (wasi-libc traps on a second run): always a fresh one.
 		const started = await this.#ready(settings.freshInstance || command, command);
 		this.#probe.lastCode = null;
 		if (!started.ok) error = started.error;
 		else {
 			const plugin = this.#plugin as Plugin;
-			// The input is a command's stdin; an Extism export reads it with input_load instead.
-			this.#stdio.begin(command ? request.input : new Uint8Array(0), command);
 			try {
 				const result = await plugin.call(request.export, request.input);
 				if (result && !command) output = new Uint8Array(result.arrayBuffer() as ArrayBuffer);
@@ -302,13 +303,12 @@ class PluginHost implements PluginHostApi {
 						maxPages: settings.memory.maxPages
 					});
 				}
-			} finally {
-				const streams = this.#stdio.end();
-				if (command) output = streams.stdout;
 			}
 			// A module that exited, or a command that ran, is done: the next call starts a fresh instance.
 			if (command || exit !== null) this.#plugin = null;
 		}
+		const streams = this.#stdio.end();
+		if (command) output = streams.stdout;
 		const code = this.#probe.lastCode;
 		if (!error && exit !== null && exit !== 0) error = procExitError(request.export, exit, command);
 		if (!error && code !== null && code !== 0) error = exitError(request.export, code);
@@ -354,38 +354,36 @@ class PluginHost implements PluginHostApi {
 			.filter((imp) => mocked.has(importKey(imp)))
 			.map((imp) => ({ imp, spec: settings.mocks[importKey(imp)] }));
 		try {
-			this.#plugin = await this.#probe.during(
-				() =>
-					createPlugin(
-						{ wasm: [{ module }], config: settings.config },
-						{
-							runInWorker: false,
-							useWasi: this.#wasi,
-							enableWasiOutput: this.#wasi,
-							logLevel: settings.logLevel,
-							logger: this.#logger(),
-							functions: hostFunctions(
-								{
-									settings: () => this.#settings ?? settings,
-									now: () => (this.#call ? performance.now() - this.#call.t0 : 0),
-									emit: (event) => this.#emit(event),
-									failed: (failure) => {
-										if (this.#call && !this.#call.hostFailure) this.#call.hostFailure = failure;
-									},
-									kvGet: (key) => this.#kv.get(key),
-									kvPut: (key, value) => this.#kvPut(key, value),
-									logs: (level) => this.#logs(level),
-									memoryBytes: () => (this.#probe.memoryPages() ?? 0) * PAGE_SIZE
+			this.#plugin = await this.#probe.during(() =>
+				createPlugin(
+					{ wasm: [{ module }], config: settings.config },
+					{
+						runInWorker: false,
+						useWasi: this.#wasi,
+						enableWasiOutput: this.#wasi,
+						logLevel: settings.logLevel,
+						logger: this.#logger(),
+						functions: hostFunctions(
+							{
+								settings: () => this.#settings ?? settings,
+								now: () => (this.#call ? performance.now() - this.#call.t0 : 0),
+								emit: (event) => this.#emit(event),
+								failed: (failure) => {
+									if (this.#call && !this.#call.hostFailure) this.#call.hostFailure = failure;
 								},
-								mocks
-							),
-							memory: {
-								maxHttpResponseBytes: settings.memory.maxHttpResponseBytes ?? undefined,
-								maxVarBytes: settings.memory.maxVarBytes ?? undefined
-							}
+								kvGet: (key) => this.#kv.get(key),
+								kvPut: (key, value) => this.#kvPut(key, value),
+								logs: (level) => this.#logs(level),
+								memoryBytes: () => (this.#probe.memoryPages() ?? 0) * PAGE_SIZE
+							},
+							mocks
+						),
+						memory: {
+							maxHttpResponseBytes: settings.memory.maxHttpResponseBytes ?? undefined,
+							maxVarBytes: settings.memory.maxVarBytes ?? undefined
 						}
-					),
-				(imports, memory) => this.#stdio.link(imports, memory)
+					}
+				)
 			);
 		} catch (err) {
 			const thrown = thrownLike(err);
