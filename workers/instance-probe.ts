@@ -1,9 +1,15 @@
 /**
  * The Extism SDK discards an export's return code, so it cannot tell a plugin that returned 3 from one that
  * succeeded. While the SDK instantiates, this probe wraps `WebAssembly.instantiate` so each export records
- * its return value, and keeps the instance to read memory size after a call.
+ * its return value, and keeps the instance to read memory size after a call. It also lets the host replace
+ * imports the SDK chose (WASI's streams and exit, see `lib/host/wasi-stdio.ts`).
  */
 type Instantiate = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<unknown>;
+/** Replaces imports of one instantiation; `memory` is that instance's memory once it exists. */
+type Link = (
+	imports: WebAssembly.Imports,
+	memory: () => WebAssembly.Memory | null
+) => WebAssembly.Imports;
 
 /** What the probe has seen: the last instance created and the last export's return value. */
 export class InstanceProbe {
@@ -12,14 +18,28 @@ export class InstanceProbe {
 	/** Return value of the last export call that returned a number. */
 	lastCode: number | null = null;
 
+	readonly #link: Link | null;
+
+	/** @param link replaces imports the SDK chose, given the instance's memory once it exists. */
+	constructor(link: Link | null = null) {
+		this.#link = link;
+	}
+
 	/** Runs `fn` (which creates the plugin) with `WebAssembly.instantiate` wrapped. */
 	async during<T>(fn: () => Promise<T>): Promise<T> {
+		const link = this.#link;
 		const api = WebAssembly as unknown as { instantiate: Instantiate };
 		const original = api.instantiate;
 		api.instantiate = async (module, imports) => {
-			const result = await original(module, imports);
+			let memory: WebAssembly.Memory | null = null;
+			const linked = imports && link ? link(imports, () => memory) : imports;
+			const result = await original(module, linked);
 			// instantiate(Module) resolves to an Instance; instantiate(bytes) to { module, instance }.
-			if (result instanceof WebAssembly.Instance) return this.#wrap(result);
+			if (result instanceof WebAssembly.Instance) {
+				const exported = result.exports.memory;
+				if (exported instanceof WebAssembly.Memory) memory = exported;
+				return this.#wrap(result);
+			}
 			return result;
 		};
 		try {

@@ -10,6 +10,7 @@ import { fail, type PlaygroundError, type Result } from '../src/lib/errors';
 import {
 	classifyCallError,
 	exitError,
+	procExitError,
 	thrownLike,
 	type HostFailure
 } from '../src/lib/host/classify';
@@ -17,6 +18,7 @@ import { outOfRange, OUT_OF_RANGE_HINT } from '../src/lib/abi/bifrost/decode';
 import { isRawAbiModule } from '../src/lib/abi/bifrost/revisions';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
 import { wasiEnabled, type HostSettings } from '../src/lib/host/settings';
+import { ProcExit, WasiStdio } from '../src/lib/host/wasi-stdio';
 import { payload } from '../src/lib/trace/build';
 import {
 	BATCH_MAX_BYTES,
@@ -24,7 +26,8 @@ import {
 	eventBytes,
 	StreamBudget
 } from '../src/lib/trace/flood';
-import type { LogEvent, LogLevel, TraceEvent } from '../src/lib/trace/types';
+import type { LogLevel, TraceEvent } from '../src/lib/trace/types';
+import { COMMAND_EXPORT, isWasiCommand } from '../src/lib/wasm/exports';
 import { inspectModule } from '../src/lib/wasm/inspect';
 import { limitMemory } from '../src/lib/wasm/limit-memory';
 import { packModuleInfo, unpackModuleInfo } from '../src/lib/wasm/pack';
@@ -89,7 +92,20 @@ class PluginHost implements PluginHostApi {
 	#kvBatch: KvWritten[] = [];
 	#kvBatchStart = 0;
 	#call: ActiveCall | null = null;
-	#probe = new InstanceProbe();
+	#probe = new InstanceProbe((imports, memory) => this.#stdio.link(imports, memory));
+	/** WASI's stdin, stdout, stderr and exit, in place of the SDK's console streams. */
+	#stdio = new WasiStdio({
+		write: (source, text) =>
+			this.#emit({
+				type: 'log',
+				t: this.#elapsed(),
+				level: source === 'stdout' ? 'info' : 'warn',
+				source,
+				text
+			}),
+		warn: (text) =>
+			this.#emit({ type: 'log', t: this.#elapsed(), level: 'warn', source: 'sdk', text })
+	});
 
 	async load(request: LoadRequest): Promise<LoadResult> {
 		// Hashing holds the thread it runs on (about 100 ms for 30 MB): this one, not the page's.
@@ -177,19 +193,19 @@ class PluginHost implements PluginHostApi {
 	 * code runs here, under the call's timeout and Stop. The main thread is told the phase, so a timeout
 	 * can blame the start code, and the trace gets an `instantiate` step.
 	 */
-	async #ready(fresh: boolean): Promise<Result<object>> {
+	async #ready(fresh: boolean, command = false): Promise<Result<object>> {
 		const call = this.#call;
 		const info = this.#info;
 		if (!call || !info || !(fresh || !(this.#plugin ?? this.#raw?.alive))) return { ok: true };
 		this.#flush();
 		this.#post({ type: 'phase', callId: call.id, phase: 'instantiate' });
 		const t = this.#elapsed();
-		const started = await this.#instantiate();
+		const started = await this.#instantiate(command);
 		this.#emit({
 			type: 'instantiate',
 			t,
 			dur: this.#elapsed() - t,
-			ran: startCode(info, isRawAbiModule(info)),
+			ran: startCode(info, isRawAbiModule(info) && !command),
 			...(started.ok ? {} : { error: started.error.message })
 		});
 		this.#post({ type: 'phase', callId: call.id, phase: 'call' });
@@ -230,6 +246,7 @@ class PluginHost implements PluginHostApi {
 			id: request.id,
 			output: new Uint8Array(0),
 			code: null,
+			exit: null,
 			memoryPages: null,
 			tail: [],
 			posted: 0
@@ -248,7 +265,9 @@ class PluginHost implements PluginHostApi {
 				)
 			};
 		}
-		if (isRawAbiModule(this.#info)) return this.#callRawAsCall(request);
+		// A WASI command runs as a program, through the SDK even when it also looks like a raw-ABI module.
+		const command = request.export === COMMAND_EXPORT && isWasiCommand(this.#info);
+		if (isRawAbiModule(this.#info) && !command) return this.#callRawAsCall(request);
 		this.#call = this.#begin(request.id);
 		this.#emit({
 			type: 'start',
@@ -259,27 +278,39 @@ class PluginHost implements PluginHostApi {
 		});
 		let output = new Uint8Array(0);
 		let error: PlaygroundError | null = null;
-		const started = await this.#ready(settings.freshInstance);
+		/** The WASI exit code, when the module exited (proc_exit) or a command's `_start` returned. */
+		let exit: number | null = null;
+		// The input is a command's stdin (what its start code prints is its output too); an Extism export
+		// reads the input with input_load instead.
+		this.#stdio.begin(command ? request.input : new Uint8Array(0), command);
+		// A command's `_start` runs once per instance (wasi-libc traps on a second run): always a fresh one.
+		const started = await this.#ready(settings.freshInstance || command, command);
 		this.#probe.lastCode = null;
 		if (!started.ok) error = started.error;
 		else {
 			const plugin = this.#plugin as Plugin;
-			const restoreConsole = this.#captureStdio();
 			try {
 				const result = await plugin.call(request.export, request.input);
-				if (result) output = new Uint8Array(result.arrayBuffer() as ArrayBuffer);
+				if (result && !command) output = new Uint8Array(result.arrayBuffer() as ArrayBuffer);
+				if (command) exit = 0;
 			} catch (err) {
-				error = classifyCallError(thrownLike(err), {
-					exportName: request.export,
-					hostFailure: this.#call.hostFailure,
-					memoryPages: this.#probe.memoryPages(),
-					maxPages: settings.memory.maxPages
-				});
-			} finally {
-				restoreConsole();
+				if (err instanceof ProcExit) exit = err.code;
+				else {
+					error = classifyCallError(thrownLike(err), {
+						exportName: request.export,
+						hostFailure: this.#call.hostFailure,
+						memoryPages: this.#probe.memoryPages(),
+						maxPages: settings.memory.maxPages
+					});
+				}
 			}
+			// A module that exited, or a command that ran, is done: the next call starts a fresh instance.
+			if (command || exit !== null) this.#plugin = null;
 		}
+		const streams = this.#stdio.end();
+		if (command) output = streams.stdout;
 		const code = this.#probe.lastCode;
+		if (!error && exit !== null && exit !== 0) error = procExitError(request.export, exit, command);
 		if (!error && code !== null && code !== 0) error = exitError(request.export, code);
 		const memoryPages = this.#probe.memoryPages();
 		const duration = performance.now() - this.#call.t0;
@@ -291,22 +322,24 @@ class PluginHost implements PluginHostApi {
 			output: payload(output),
 			...(error ? { error } : {}),
 			...(code !== null ? { code } : {}),
+			...(exit !== null ? { exit } : {}),
 			duration,
 			inputSize: request.input.byteLength,
 			outputSize: output.byteLength,
 			memoryPages
 		});
 		const { tail, posted } = this.#settle(this.#call);
-		const base = { id: request.id, output, code, memoryPages, tail, posted };
+		const base = { id: request.id, output, code, exit, memoryPages, tail, posted };
 		const result: CallResult = error ? { ...base, ok: false, error } : { ...base, ok: true };
 		return Comlink.transfer(result, [output.buffer]);
 	}
 
 	/**
 	 * (Re)creates the plugin from the cached module under the current settings, whose imports `#check`
-	 * found complete; the module's start code runs here.
+	 * found complete; the module's start code runs here. A WASI command always goes through the SDK, which
+	 * links WASI and leaves `_start` to the call.
 	 */
-	async #instantiate(): Promise<Result<object>> {
+	async #instantiate(command = false): Promise<Result<object>> {
 		const checked = this.#check();
 		const settings = this.#settings;
 		const info = this.#info;
@@ -314,13 +347,12 @@ class PluginHost implements PluginHostApi {
 		if (!checked.ok) return checked;
 		if (!settings || !info || !module)
 			return fail('load', 'No module is loaded.', 'Load a plugin first.');
-		if (isRawAbiModule(info)) return this.#instantiateRaw(module, info, settings);
+		if (isRawAbiModule(info) && !command) return this.#instantiateRaw(module, info, settings);
 		const mocked = new Set(Object.keys(settings.mocks ?? {}));
 		// Mocks stand in only for what nothing else provides.
 		const mocks = missingImports(info.imports, { wasi: this.#wasi })
 			.filter((imp) => mocked.has(importKey(imp)))
 			.map((imp) => ({ imp, spec: settings.mocks[importKey(imp)] }));
-		const restoreConsole = this.#captureStdio();
 		try {
 			this.#plugin = await this.#probe.during(() =>
 				createPlugin(
@@ -367,8 +399,6 @@ class PluginHost implements PluginHostApi {
 				`The module could not be instantiated: ${thrown.message}`,
 				'Check its imports and rebuild it.'
 			);
-		} finally {
-			restoreConsole();
 		}
 		return { ok: true };
 	}
@@ -436,6 +466,7 @@ class PluginHost implements PluginHostApi {
 			id: raw.id,
 			output,
 			code: raw.result?.code ?? null,
+			exit: null,
 			memoryPages: raw.memoryPages,
 			tail: raw.tail,
 			posted: raw.posted
@@ -500,20 +531,6 @@ class PluginHost implements PluginHostApi {
 			log: line('info')
 		};
 		return logger as unknown as Console;
-	}
-
-	/** While the plugin runs, WASI's stdout/stderr (which the SDK prints to console) go to the trace. */
-	#captureStdio(): () => void {
-		if (!this.#wasi) return () => {};
-		const { log, error } = console;
-		const capture = (source: LogEvent['source'], level: LogLevel) => (text: unknown) =>
-			this.#emit({ type: 'log', t: this.#elapsed(), level, source, text: String(text) });
-		console.log = capture('stdout', 'info');
-		console.error = capture('stderr', 'warn');
-		return () => {
-			console.log = log;
-			console.error = error;
-		};
 	}
 
 	#elapsed(): number {

@@ -70,6 +70,8 @@ export type CallResult = {
 	output: Uint8Array;
 	/** The export's i32 return code, null when it returns nothing or never returned. */
 	code: number | null;
+	/** The WASI exit code, when the module exited (`proc_exit`) or a command's `_start` returned; else null. */
+	exit: number | null;
 	/** Linear memory after the call, in pages. */
 	memoryPages: number | null;
 	/**

@@ -47,7 +47,7 @@ export const ERROR_TITLES: Record<ErrorKind, string> = {
 	call: 'The call could not start',
 	trap: 'The plugin trapped',
 	plugin: 'The plugin reported an error',
-	exit: 'The plugin returned a non-zero code',
+	exit: 'The plugin exited with a non-zero code',
 	timeout: 'The call timed out',
 	stopped: 'The call was stopped',
 	host: 'A host function failed',

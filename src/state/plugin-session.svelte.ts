@@ -10,6 +10,7 @@ import { stoppedError, timeoutError, type Interrupted } from '../lib/host/interr
 import { capBytes } from '../lib/host/memory-budget';
 import { type HostSettings } from '../lib/host/settings';
 import { isRawAbiModule } from '../lib/abi/bifrost/revisions';
+import { groupExports } from '../lib/wasm/exports';
 import { startCode } from '../lib/wasm/start-code';
 import { appendEvents, endAbandoned, endOf, newTrace } from '../lib/trace/build';
 import { decodeTraceFile } from '../lib/trace/export';
@@ -46,6 +47,8 @@ export interface CallOutcome {
 	code: number | null;
 	/** The call's labelled timings (round trip, plugin, host calls, instantiation); null if it never ended. */
 	timings: CallTimings | null;
+	/** The WASI exit code, when the module exited or ran as a command; null otherwise. */
+	exit: number | null;
 }
 
 /** Starts a plugin host worker. Vite bundles the worker from this URL. */
@@ -179,12 +182,12 @@ export class PluginSession {
 		};
 	}
 
-	/** Functions the user can call: exported functions, minus runtime internals (derived once per load). */
-	readonly callable = $derived(
-		(this.info?.exports ?? [])
-			.filter((e) => e.kind === 'function' && !HIDDEN_EXPORTS.has(e.name))
-			.map((e) => e.name)
+	/** The exported functions split for the picker: the plugin's own, and runtime internals (once per load). */
+	readonly exportGroups = $derived(
+		this.info ? groupExports(this.info) : { callable: [], internal: [], command: false }
 	);
+	/** Functions the user means to call: the plugin's own, and `_start` of a WASI command. */
+	readonly callable = $derived(this.exportGroups.callable);
 
 	/** Compiles, inspects and starts the plugin from its bytes. */
 	async load(bytes: Uint8Array, sha256: string | null = null): Promise<LoadResult> {
@@ -227,12 +230,13 @@ export class PluginSession {
 		const timings = this.#live ? callTimings(this.#live) : null;
 		const outcome: CallOutcome =
 			'kind' in answer
-				? { callId: id, output: new Uint8Array(0), error: answer, code: null, timings }
+				? { callId: id, output: new Uint8Array(0), error: answer, code: null, exit: null, timings }
 				: {
 						callId: id,
 						output: answer.output,
 						error: answer.ok ? null : answer.error,
 						code: answer.code,
+						exit: answer.exit,
 						timings
 					};
 		this.outcome = outcome;
@@ -306,10 +310,14 @@ export class PluginSession {
 		this.storageError = saved.ok ? null : saved.error;
 	}
 
-	/** Selects the first callable export when the selected one is not (yet) among them. */
+	/**
+	 * Selects the first callable export when the selected one is not (yet) a function of the module; a
+	 * remembered internal one (chosen by hand, or from a link) is kept, but never picked by default.
+	 */
 	#pickExport(): void {
-		if (this.info && !this.callable.includes(this.exportName)) {
-			this.exportName = this.callable[0] ?? '';
+		const { callable, internal } = this.exportGroups;
+		if (this.info && !callable.includes(this.exportName) && !internal.includes(this.exportName)) {
+			this.exportName = callable[0] ?? '';
 		}
 	}
 
@@ -661,6 +669,7 @@ export class PluginSession {
 			output: result?.bytes ?? new Uint8Array(0),
 			error,
 			code: result?.code ?? null,
+			exit: null,
 			timings: this.#live ? callTimings(this.#live) : null
 		};
 		this.#record();
@@ -798,6 +807,7 @@ export class PluginSession {
 			output: recorded.output ?? new Uint8Array(0),
 			error: end?.error ?? null,
 			code: end?.code ?? null,
+			exit: end?.exit ?? null,
 			timings: callTimings(recorded.trace)
 		};
 	}
@@ -825,6 +835,3 @@ export interface RawOutcome {
 	error: PlaygroundError | null;
 	duration: number;
 }
-
-/** Exports that are runtime plumbing, not plugin functions. */
-const HIDDEN_EXPORTS = new Set(['_initialize', '_start', 'hs_init', '__data_end', '__heap_base']);

@@ -92,6 +92,13 @@ export class Workspace {
 		return this.sessions.find((s) => s.id === this.activeId) ?? null;
 	}
 
+	/** The catalogue name of the active plugin when it was opened from an example, else ''. */
+	get activeExample(): string {
+		const source = this.active?.source;
+		if (source?.kind !== 'example') return '';
+		return this.examples.some((e) => e.name === source.name) ? source.name : '';
+	}
+
 	/** The workspace as plain data. */
 	snapshot(): WorkspaceState {
 		return {

@@ -1,4 +1,5 @@
 /** Shared set-up for browser tests: real examples, a real worker, and an IndexedDB of the test's own. */
+import wabtInit from 'wabt';
 import { sha256Hex } from '../../src/lib/bytes/hash';
 import { defaultSettings, type HostSettings } from '../../src/lib/host/settings';
 import type { ExampleMeta, PluginState } from '../../src/lib/workspace/types';
@@ -70,3 +71,17 @@ export async function openExample(
 export const text = (s: string) => new TextEncoder().encode(s);
 /** A string from UTF-8 bytes. */
 export const str = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** Assembles a WAT fixture (with `features` of wabt switched on) into module bytes. */
+export async function wat(
+	source: string,
+	features: Record<string, boolean> = {}
+): Promise<Uint8Array> {
+	const wabt = await wabtInit();
+	const module = wabt.parseWat('fixture.wat', source, features);
+	try {
+		return module.toBinary({}).buffer.slice();
+	} finally {
+		module.destroy();
+	}
+}

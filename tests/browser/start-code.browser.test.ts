@@ -1,24 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import wabtInit from 'wabt';
 import type { InstantiateEvent } from '../../src/lib/trace/types';
 import { endOf } from '../../src/lib/trace/build';
 import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { openBytes, openExample, str, text } from './helpers';
+import { openBytes, openExample, str, text, wat } from './helpers';
 
 const sessions: PluginSession[] = [];
 afterEach(() => {
 	for (const s of sessions.splice(0)) s.dispose();
 });
-
-async function wat(source: string): Promise<Uint8Array> {
-	const wabt = await wabtInit();
-	const module = wabt.parseWat('start.wat', source, {});
-	try {
-		return module.toBinary({}).buffer.slice();
-	} finally {
-		module.destroy();
-	}
-}
 
 /** A plugin whose start function counts how often it ran; `count` outputs that number as one byte. */
 const COUNTING = `(module

@@ -88,6 +88,7 @@ const event: fc.Arbitrary<TraceEvent> = fc.oneof(
 			output: payload,
 			error,
 			code: fc.integer(),
+			exit: fc.nat({ max: 0xffffffff }),
 			duration: num,
 			inputSize: nat,
 			outputSize: nat,

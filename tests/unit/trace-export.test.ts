@@ -83,6 +83,7 @@ const event: fc.Arbitrary<TraceEvent> = fc.oneof(
 			output: payloadArb,
 			error: errorArb,
 			code: fc.integer(),
+			exit: fc.nat({ max: 0xffffffff }),
 			duration: time,
 			inputSize: count,
 			outputSize: count,

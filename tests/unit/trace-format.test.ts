@@ -69,5 +69,18 @@ describe('describeEvent', () => {
 				memoryPages: 1
 			}).detail
 		).toBe('ok (code 0) · call 3.00 ms');
+		expect(
+			describeEvent({
+				type: 'end',
+				t: 3,
+				status: 'error',
+				error: { kind: 'exit', message: 'm', hint: 'h' },
+				exit: 3,
+				duration: 3,
+				inputSize: 0,
+				outputSize: 0,
+				memoryPages: 1
+			}).detail
+		).toBe('The plugin exited with a non-zero code · Exited with code 3 · call 3.00 ms');
 	});
 });

@@ -98,6 +98,24 @@ export function exitError(exportName: string, code: number): PlaygroundError {
 	).error;
 }
 
+/**
+ * The error for a module that ended itself with a non-zero WASI exit code: a command's `_start` (through
+ * `proc_exit`, or `main` returning non-zero), or any export that called `proc_exit`.
+ */
+export function procExitError(exportName: string, code: number, command: boolean): PlaygroundError {
+	return command
+		? fail(
+				'exit',
+				`The WASI command exited with code ${code}.`,
+				'A command reports failure with a non-zero exit code; what it wrote to stderr (in the Trace) usually says why.'
+			).error
+		: fail(
+				'exit',
+				`Export "${exportName}" called WASI proc_exit(${code}): the module ended itself with a non-zero exit code.`,
+				'The plugin exits instead of returning (os.Exit, exit(), a panic handler); what it wrote to stderr (in the Trace) usually says why.'
+			).error;
+}
+
 function nearCap(pages: number | null, cap: number | null): boolean {
 	return pages !== null && cap !== null && pages >= cap * 0.75;
 }

@@ -84,6 +84,7 @@ export function eventDetails(e: TraceEvent): DetailField[] {
 						]
 					: []),
 				...(e.code !== undefined ? [{ name: 'Return code', text: String(e.code) }] : []),
+				...(e.exit !== undefined ? [{ name: 'Exit code', text: String(e.exit) }] : []),
 				{ name: 'Duration', text: ms(e.duration) },
 				{ name: 'Input size', text: formatBytes(e.inputSize) },
 				{ name: 'Output size', text: formatBytes(e.outputSize) },

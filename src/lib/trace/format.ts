@@ -3,6 +3,11 @@ import { ERROR_TITLES } from '../errors';
 import { formatMs } from './timings';
 import type { Payload, TraceEvent } from './types';
 
+/** A WASI exit code as the Output panel and the Trace say it. */
+export function describeExit(code: number): string {
+	return code === 0 ? 'Exit code 0' : `Exited with code ${code}`;
+}
+
 /** How many characters of a payload a one-line summary shows. */
 const INLINE_CHARS = 80;
 
@@ -55,7 +60,7 @@ export function describeEvent(e: TraceEvent): { label: string; detail: string } 
 			const output = e.output ? ` · output ${showPayload(e.output)}` : '';
 			return {
 				label: e.status === 'ok' ? 'return' : 'error',
-				detail: `${head}${e.code !== undefined ? ` (code ${e.code})` : ''} · call ${formatMs(e.duration)}${output}`
+				detail: `${head}${e.code !== undefined ? ` (code ${e.code})` : ''}${e.exit !== undefined ? ` · ${describeExit(e.exit)}` : ''} · call ${formatMs(e.duration)}${output}`
 			};
 		}
 	}

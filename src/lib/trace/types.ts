@@ -73,6 +73,8 @@ export interface EndEvent {
 	error?: PlaygroundError;
 	/** The export's raw return code, when the runtime saw one. */
 	code?: number;
+	/** The WASI exit code, when the module exited (`proc_exit`) or a command's `_start` returned. */
+	exit?: number;
 	duration: number;
 	inputSize: number;
 	outputSize: number;
