@@ -10,12 +10,15 @@ import { fail, type PlaygroundError, type Result } from '../src/lib/errors';
 import {
 	classifyCallError,
 	exitError,
+	notCallable,
 	thrownLike,
 	type HostFailure
 } from '../src/lib/host/classify';
 import { outOfRange, OUT_OF_RANGE_HINT } from '../src/lib/abi/bifrost/decode';
 import { isRawAbiModule } from '../src/lib/abi/bifrost/revisions';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
+import { legacyPdk } from '../src/lib/host/explain';
+import { grownBytes } from '../src/lib/host/memory-cap';
 import { wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { payload } from '../src/lib/trace/build';
 import {
@@ -27,9 +30,16 @@ import {
 import type { LogEvent, LogLevel, TraceEvent } from '../src/lib/trace/types';
 import { inspectModule } from '../src/lib/wasm/inspect';
 import { limitMemory } from '../src/lib/wasm/limit-memory';
+import {
+	linkedExports,
+	MAIN_MODULE,
+	needsWasi,
+	setImports,
+	type SetMember
+} from '../src/lib/wasm/module-set';
 import { packModuleInfo, unpackModuleInfo } from '../src/lib/wasm/pack';
 import { startCode } from '../src/lib/wasm/start-code';
-import { PAGE_SIZE, type ModuleInfo } from '../src/lib/wasm/types';
+import type { ModuleInfo } from '../src/lib/wasm/types';
 import { hostFunctions } from './host-functions';
 import { InstanceProbe } from './instance-probe';
 import { KvLogWriter } from './kv-log';
@@ -38,11 +48,13 @@ import type {
 	CallResult,
 	KvChange,
 	KvWritten,
+	LinkedLoaded,
 	LoadRequest,
 	LoadResult,
 	PluginHostApi,
 	RawCallRequest,
 	RawCallResult,
+	ModuleSource,
 	WorkerEvent
 } from './protocol';
 import { RawPlugin } from './raw-abi';
@@ -71,9 +83,20 @@ interface ActiveCall {
 	hostFailure: HostFailure | null;
 }
 
+/** A module compiled (or reused) and inspected, ready to instantiate. */
+interface Prepared {
+	info: ModuleInfo;
+	module: WebAssembly.Module;
+	compileMs: number;
+}
+
 class PluginHost implements PluginHostApi {
 	#module: WebAssembly.Module | null = null;
 	#info: ModuleInfo | null = null;
+	/** A manifest's other modules, linked into the main one by name. */
+	#linked: (SetMember & { module: WebAssembly.Module })[] = [];
+	/** Linear memory right after instantiation, in pages: Max memory bounds growth from there, as natively. */
+	#initialPages = 0;
 	#settings: HostSettings | null = null;
 	#plugin: Plugin | null = null;
 	/** The instance of a raw-ABI module, which runs without the Extism SDK. */
@@ -102,53 +125,86 @@ class PluginHost implements PluginHostApi {
 		this.#port = request.events;
 		this.#settings = request.settings;
 		this.#kv = new Map(Object.entries(request.kv));
-		let info: ModuleInfo;
-		let module: WebAssembly.Module;
-		let compileMs = 0;
-		if ('bytes' in request.source) {
-			const inspected = inspectModule(request.source.bytes);
-			if (!inspected.ok) return { ...inspected, info: null, module: null };
-			info = inspected.info;
-			const cap = request.settings.memory.maxPages;
-			const limited =
-				cap === null
-					? { ok: true as const, bytes: request.source.bytes }
-					: limitMemory(request.source.bytes, cap);
-			if (!limited.ok) return { ...limited, info: packModuleInfo(info), module: null };
-			const t = performance.now();
-			try {
-				module = await WebAssembly.compile(limited.bytes as Uint8Array<ArrayBuffer>);
-			} catch (err) {
-				const { message } = thrownLike(err);
-				return {
-					...fail(
-						'load',
-						`The module does not compile: ${message}`,
-						'The file is not valid WebAssembly for this browser. Rebuild it, or check that it uses no features this browser lacks.'
-					),
-					info: packModuleInfo(info),
-					module: null
-				};
-			}
-			compileMs = performance.now() - t;
-		} else {
-			module = request.source.module;
-			info = unpackModuleInfo(request.source.info);
-		}
+		const main = await this.#prepare(request.source, request.settings);
+		if (!main.ok)
+			return { ...main, info: main.info ? packModuleInfo(main.info) : null, module: null };
+		const { info, module } = main;
+		let compileMs = main.compileMs;
 		this.#module = module;
 		this.#info = info;
-		// Nothing of the plugin runs here: instantiation (and its start code) waits for the first call.
-		const checked = this.#check();
+		this.#linked = [];
 		// Packed: the page would spend a second unpacking 100,000 export objects from a structured clone.
 		const packed = packModuleInfo(info);
-		if (!checked.ok) return { ...checked, info: packed, module };
-		return { ok: true, info: packed, module, wasi: this.#wasi, compileMs };
+		const linkedOut: LinkedLoaded[] = [];
+		for (const { name, source } of request.linked ?? []) {
+			const prepared = await this.#prepare(source, request.settings);
+			const linkedInfo = prepared.info ? packModuleInfo(prepared.info) : null;
+			if (!prepared.ok) {
+				linkedOut.push({ name, info: linkedInfo, module: null });
+				const { message, hint } = prepared.error;
+				return {
+					...fail(prepared.error.kind, `Module "${name}" of the manifest: ${message}`, hint),
+					info: packed,
+					module,
+					linked: linkedOut
+				};
+			}
+			compileMs += prepared.compileMs;
+			this.#linked.push({ name, info: prepared.info, module: prepared.module });
+			linkedOut.push({ name, info: linkedInfo, module: prepared.module });
+		}
+		const linked = request.linked ? { linked: linkedOut } : {};
+		// Nothing of the plugin runs here: instantiation (and its start code) waits for the first call.
+		const checked = this.#check();
+		if (!checked.ok) return { ...checked, info: packed, module, wasi: this.#wasi, ...linked };
+		return { ok: true, info: packed, module, wasi: this.#wasi, compileMs, ...linked };
+	}
+
+	/**
+	 * Inspects, caps and compiles one module's bytes, or takes a module compiled earlier with its inspection.
+	 * A failure keeps the inspection when there is one.
+	 */
+	async #prepare(
+		source: ModuleSource,
+		settings: HostSettings
+	): Promise<
+		({ ok: true } & Prepared) | { ok: false; error: PlaygroundError; info: ModuleInfo | null }
+	> {
+		if (!('bytes' in source)) {
+			return { ok: true, module: source.module, info: unpackModuleInfo(source.info), compileMs: 0 };
+		}
+		const inspected = inspectModule(source.bytes);
+		if (!inspected.ok) return { ...inspected, info: null };
+		const info = inspected.info;
+		const cap = settings.memory.maxPages;
+		const limited =
+			cap === null ? { ok: true as const, bytes: source.bytes } : limitMemory(source.bytes, cap);
+		if (!limited.ok) return { ...limited, info };
+		const t = performance.now();
+		try {
+			const module = await WebAssembly.compile(limited.bytes as Uint8Array<ArrayBuffer>);
+			return { ok: true, info, module, compileMs: performance.now() - t };
+		} catch (err) {
+			const { message } = thrownLike(err);
+			return {
+				...fail(
+					'load',
+					`The module does not compile: ${message}`,
+					'The file is not valid WebAssembly for this browser. Rebuild it, or check that it uses no features this browser lacks.'
+				),
+				info
+			};
+		}
+	}
+
+	/** Whether the plugin runs through its own allocator, without the SDK: one raw-ABI module alone. */
+	#isRaw(info: ModuleInfo): boolean {
+		return this.#linked.length === 0 && isRawAbiModule(info);
 	}
 
 	async configure(settings: HostSettings) {
 		this.#settings = settings;
-		const checked = this.#check();
-		return checked.ok ? { ok: true as const, wasi: this.#wasi } : checked;
+		return { ...this.#check(), wasi: this.#wasi };
 	}
 
 	/**
@@ -161,15 +217,37 @@ class PluginHost implements PluginHostApi {
 		if (!settings || !info) return fail('load', 'No module is loaded.', 'Load a plugin first.');
 		this.#plugin = null;
 		this.#raw = null;
-		this.#wasi = wasiEnabled(settings, info.needsWasi);
-		if (isRawAbiModule(info)) return { ok: true };
-		const missing = missingImports(info.imports, {
-			wasi: this.#wasi,
-			mocked: new Set(Object.keys(settings.mocks ?? {}))
-		});
-		if (!missing.length) return { ok: true };
-		const { message, hint } = describeMissing(missing, !this.#wasi);
-		return fail('link', message, hint);
+		this.#wasi = wasiEnabled(settings, needsWasi(info, this.#linked));
+		const legacy = [{ name: MAIN_MODULE, info }, ...this.#linked].find(
+			(m) => m.info.flavor === 'extism-legacy'
+		);
+		if (legacy) {
+			const { message, hint } = legacyPdk(legacy.info.imports);
+			const where = this.#linked.length ? `Module "${legacy.name}": ` : '';
+			return fail('link', `${where}${message}`, hint);
+		}
+		if (this.#isRaw(info)) return { ok: true };
+		const mocked = new Set(Object.keys(settings.mocks ?? {}));
+		const linked = this.#linkMap(info);
+		for (const { module, imports } of setImports(info, this.#linked)) {
+			const missing = missingImports(imports, { wasi: this.#wasi, mocked, linked });
+			if (!missing.length) continue;
+			const { message, hint } = describeMissing(
+				missing,
+				!this.#wasi,
+				new Set(linked?.keys() ?? [])
+			);
+			const where = this.#linked.length ? `Module "${module}": ` : '';
+			return fail('link', `${where}${message}`, hint);
+		}
+		return { ok: true };
+	}
+
+	/** What imports can find by module name: the linked modules and, for them, the main one. */
+	#linkMap(info: ModuleInfo) {
+		return this.#linked.length
+			? linkedExports([{ name: MAIN_MODULE, info }, ...this.#linked])
+			: undefined;
 	}
 
 	/**
@@ -189,7 +267,7 @@ class PluginHost implements PluginHostApi {
 			type: 'instantiate',
 			t,
 			dur: this.#elapsed() - t,
-			ran: startCode(info, isRawAbiModule(info)),
+			ran: startCode(info, this.#isRaw(info)),
 			...(started.ok ? {} : { error: started.error.message })
 		});
 		this.#post({ type: 'phase', callId: call.id, phase: 'call' });
@@ -248,7 +326,11 @@ class PluginHost implements PluginHostApi {
 				)
 			};
 		}
-		if (isRawAbiModule(this.#info)) return this.#callRawAsCall(request);
+		if (this.#isRaw(this.#info)) return this.#callRawAsCall(request);
+		const sig = exported.signature;
+		if (sig && sig.params.length > 0) {
+			return { ...empty, ...fail('call', ...notCallable(request.export, sig)) };
+		}
 		this.#call = this.#begin(request.id);
 		this.#emit({
 			type: 'start',
@@ -273,7 +355,8 @@ class PluginHost implements PluginHostApi {
 					exportName: request.export,
 					hostFailure: this.#call.hostFailure,
 					memoryPages: this.#probe.memoryPages(),
-					maxPages: settings.memory.maxPages
+					maxPages: settings.memory.maxPages,
+					initialPages: this.#initialPages
 				});
 			} finally {
 				restoreConsole();
@@ -314,17 +397,32 @@ class PluginHost implements PluginHostApi {
 		if (!checked.ok) return checked;
 		if (!settings || !info || !module)
 			return fail('load', 'No module is loaded.', 'Load a plugin first.');
-		if (isRawAbiModule(info)) return this.#instantiateRaw(module, info, settings);
+		if (this.#isRaw(info)) return this.#instantiateRaw(module, info, settings);
 		const mocked = new Set(Object.keys(settings.mocks ?? {}));
-		// Mocks stand in only for what nothing else provides.
-		const mocks = missingImports(info.imports, { wasi: this.#wasi })
-			.filter((imp) => mocked.has(importKey(imp)))
-			.map((imp) => ({ imp, spec: settings.mocks[importKey(imp)] }));
+		const linked = this.#linkMap(info);
+		// Mocks stand in only for what nothing else provides; each import key once across the modules.
+		const mocks = [
+			...new Map(
+				setImports(info, this.#linked)
+					.flatMap(({ imports }) => missingImports(imports, { wasi: this.#wasi, linked }))
+					.filter((imp) => mocked.has(importKey(imp)))
+					.map((imp) => [importKey(imp), { imp, spec: settings.mocks[importKey(imp)] }] as const)
+			).values()
+		];
 		const restoreConsole = this.#captureStdio();
 		try {
 			this.#plugin = await this.#probe.during(() =>
 				createPlugin(
-					{ wasm: [{ module }], config: settings.config },
+					{
+						wasm: [
+							...this.#linked.map(({ name, module: linkedModule }) => ({
+								name,
+								module: linkedModule
+							})),
+							{ name: MAIN_MODULE, module }
+						],
+						config: settings.config
+					},
 					{
 						runInWorker: false,
 						useWasi: this.#wasi,
@@ -342,7 +440,7 @@ class PluginHost implements PluginHostApi {
 								kvGet: (key) => this.#kv.get(key),
 								kvPut: (key, value) => this.#kvPut(key, value),
 								logs: (level) => this.#logs(level),
-								memoryBytes: () => (this.#probe.memoryPages() ?? 0) * PAGE_SIZE
+								grownBytes: () => grownBytes(this.#probe.memoryPages(), this.#initialPages)
 							},
 							mocks
 						),
@@ -370,6 +468,7 @@ class PluginHost implements PluginHostApi {
 		} finally {
 			restoreConsole();
 		}
+		this.#initialPages = this.#probe.memoryPages() ?? 0;
 		return { ok: true };
 	}
 
@@ -384,7 +483,7 @@ class PluginHost implements PluginHostApi {
 		if (!settings || !this.#info) {
 			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
 		}
-		if (!isRawAbiModule(this.#info)) {
+		if (!this.#isRaw(this.#info)) {
 			return {
 				...empty,
 				...fail(

@@ -17,6 +17,11 @@ export interface PluginState {
 	source: PluginSource;
 	/** sha256 of the module bytes, once known. */
 	sha256: string | null;
+	/**
+	 * A manifest's other modules, linked into this one by name, with the sha256 of their bytes (kept in
+	 * storage like the main module's); absent for a plugin of one module.
+	 */
+	linked?: { name: string; sha256: string }[];
 	settings: HostSettings;
 	exportName: string;
 	input: string;
