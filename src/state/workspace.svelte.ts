@@ -134,13 +134,26 @@ export class Workspace {
 		}
 		const got = await this.#download(`examples/${meta.file}`);
 		if (!got) return null;
+		const linked = await this.#exampleLinked(meta);
+		if (!linked) return null;
 		const source: PluginSource = { kind: 'example', name };
 		const state = this.#newState(source, meta.title);
 		state.exportName = meta.export;
 		state.input = meta.input;
 		state.settings.config = { ...(meta.config ?? {}) };
 		state.settings.allowedHosts = [...(meta.allowedHosts ?? [])];
-		return this.#open(state, got);
+		return this.#open(state, got, true, linked);
+	}
+
+	/** The linked modules of a built-in example, downloaded; null (with the error set) when one fails. */
+	async #exampleLinked(meta: ExampleMeta): Promise<LinkedBytes[] | null> {
+		const linked: LinkedBytes[] = [];
+		for (const l of meta.linked ?? []) {
+			const bytes = await this.#download(`examples/${l.file}`);
+			if (!bytes) return null;
+			linked.push({ name: l.name, bytes, sha256: l.sha256 });
+		}
+		return linked;
 	}
 
 	/** Loads a plugin from a file the user picked or dropped. A `.json` file is read as a manifest. */
@@ -383,6 +396,11 @@ export class Workspace {
 
 	/** A saved plugin's linked modules from storage; null when one of them is gone. */
 	async #linkedFor(plugin: PluginState): Promise<LinkedBytes[] | null> {
+		if (plugin.source.kind === 'example') {
+			const name = plugin.source.name;
+			const meta = this.examples.find((e) => e.name === name);
+			return meta ? this.#exampleLinked(meta) : [];
+		}
 		const linked: LinkedBytes[] = [];
 		for (const { name, sha256 } of plugin.linked ?? []) {
 			const kept = await this.storage.blobGet(sha256);

@@ -64,6 +64,8 @@ export interface ExampleMeta {
 	allowedHosts?: string[];
 	/** The hook ABI the example teaches (`bub`, `bifrost`), when it teaches one. */
 	abi?: string;
+	/** Other modules of the example's manifest, linked into the main one (`file`) by name. */
+	linked?: { name: string; file: string; size: number; sha256: string }[];
 	/** For bub examples: the hook → export bindings of its Bub config entry. */
 	hooks?: Record<string, string>;
 	file: string;
