@@ -91,6 +91,7 @@ describe('recognised plugins', () => {
 		expect(session.status).toBe('ready');
 		const outcome = await session.run(text('hi'));
 		expect(outcome?.error).toBeNull();
+		expect(str(outcome!.output)).toBe('hi');
 		const stdout = session.trace?.events.find((e) => e.type === 'log' && e.source === 'stdout');
 		expect(stdout).toMatchObject({ text: expect.stringContaining('calling host') });
 	});

@@ -206,7 +206,7 @@ describe('Max memory as native max_pages', () => {
 		);
 		expect(error.kind).toBe('limit');
 		expect(error.message).toBe(
-			'Export "hog" trapped (unreachable) with its memory at 65 pages (4.1 MiB), grown from 1 pages (64 KiB), under a Max memory of 64 pages (4 MiB) of growth: an allocation was most likely refused.'
+			'Export "hog" trapped (unreachable) with its memory at 65 pages (4.1 MiB), grown from 1 page (64 KiB), under a Max memory of 64 pages (4 MiB) of growth: an allocation was most likely refused.'
 		);
 	});
 });

@@ -122,5 +122,6 @@ function nearCap(pages: number | null, cap: number | null): boolean {
 }
 
 function describePages(pages: number | null): string {
-	return pages === null ? 'unknown' : `${pages} pages (${formatBytes(pages * PAGE_SIZE)})`;
+	if (pages === null) return 'unknown';
+	return `${pages} page${pages === 1 ? '' : 's'} (${formatBytes(pages * PAGE_SIZE)})`;
 }
