@@ -9,6 +9,12 @@ import { classifyCallError, notCallable } from '../../src/lib/host/classify';
 import { legacyPdk, missingImportAdvice } from '../../src/lib/host/explain';
 import { grownBytes } from '../../src/lib/host/memory-cap';
 import { reservedBytes } from '../../src/lib/host/memory-budget';
+import { defaultSettings } from '../../src/lib/host/settings';
+import {
+	applySettingsManifest,
+	settingsManifest,
+	sourceWasmList
+} from '../../src/lib/manifest/settings';
 import { inspectModule } from '../../src/lib/wasm/inspect';
 import { linkedExports, nameModules, needsWasi } from '../../src/lib/wasm/module-set';
 import type { ImportInfo, ModuleInfo } from '../../src/lib/wasm/types';
@@ -208,5 +214,42 @@ describe('Max memory as native max_pages', () => {
 		expect(error.message).toBe(
 			'Export "hog" trapped (unreachable) with its memory at 65 pages (4.1 MiB), grown from 1 page (64 KiB), under a Max memory of 64 pages (4 MiB) of growth: an allocation was most likely refused.'
 		);
+	});
+});
+
+describe('the settings manifest of a plugin of several modules', () => {
+	const main = 'aa'.repeat(32);
+	const side = 'bb'.repeat(32);
+
+	it('names every module under its name, main last, each pinned by its hash', () => {
+		const source = {
+			kind: 'manifest' as const,
+			name: 'shout.json',
+			manifest: {
+				wasm: [
+					{ name: 'shouter', url: 'shouter.wasm' },
+					{ name: 'main', data: 'AGFzbQEAAAA=' }
+				]
+			}
+		};
+		const wasm = sourceWasmList(source, main, 'https://play.example/', [
+			{ name: 'shouter', sha256: side }
+		]);
+		expect(wasm).toEqual([
+			{ url: 'https://play.example/shouter.wasm', name: 'shouter', hash: side },
+			{ path: 'shout.1.wasm', name: 'main', hash: main }
+		]);
+		// The editor's manifest round-trips: the same modules, the settings applied.
+		const text = JSON.stringify({ ...settingsManifest(defaultSettings('n'), wasm), timeout_ms: 5 });
+		const applied = applySettingsManifest(text, wasm, defaultSettings('n'));
+		expect(applied.ok && applied.settings.timeoutMs).toBe(5);
+		const dropped = JSON.stringify(settingsManifest(defaultSettings('n'), wasm.slice(1)));
+		expect(applySettingsManifest(dropped, wasm, defaultSettings('n')).ok).toBe(false);
+	});
+
+	it('a plugin of one module keeps its single entry', () => {
+		expect(sourceWasmList({ kind: 'file', name: 'p.wasm' }, main, 'https://x/', [])).toEqual([
+			{ path: 'p.wasm', hash: main }
+		]);
 	});
 });
