@@ -17,7 +17,9 @@ import {
 } from '../../src/lib/manifest/settings';
 import { inspectModule } from '../../src/lib/wasm/inspect';
 import { linkedExports, nameModules, needsWasi } from '../../src/lib/wasm/module-set';
+import { fromWorkspace } from '../../src/lib/share/state';
 import type { ImportInfo, ModuleInfo } from '../../src/lib/wasm/types';
+import type { PluginState } from '../../src/lib/workspace/types';
 
 type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 let wabt: Wabt;
@@ -251,5 +253,50 @@ describe('the settings manifest of a plugin of several modules', () => {
 		expect(sourceWasmList({ kind: 'file', name: 'p.wasm' }, main, 'https://x/', [])).toEqual([
 			{ path: 'p.wasm', hash: main }
 		]);
+	});
+});
+
+describe('links and workspace files with a plugin of several modules', () => {
+	it('leave it out with a note that says why and what to share instead, keeping the others', async () => {
+		const settings = defaultSettings('n');
+		const base = { settings, exportName: 'run', input: '', inputMode: 'text' as const };
+		const linked: PluginState = {
+			...base,
+			id: 'm',
+			name: 'shout.json',
+			source: { kind: 'manifest', name: 'shout.json', manifest: {} },
+			sha256: 'aa'.repeat(32),
+			linked: [{ name: 'shouter', sha256: 'bb'.repeat(32) }]
+		};
+		const single: PluginState = {
+			...base,
+			id: 's',
+			name: 'p.wasm',
+			source: { kind: 'file', name: 'p.wasm' },
+			sha256: null
+		};
+		const bytes = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0);
+		for (const limit of [undefined, Infinity]) {
+			const { state, notes } = await fromWorkspace(
+				{
+					workspace: { v: 1, plugins: [linked, single], activeId: 's' },
+					modules: new Map([
+						['m', bytes],
+						['s', bytes]
+					])
+				},
+				limit
+			);
+			expect(state.plugins.map((p) => p.name)).toEqual(['p.wasm']);
+			expect(notes).toEqual([
+				{
+					pluginId: 'm',
+					name: 'shout.json',
+					kind: 'left-out',
+					message:
+						'"shout.json" is left out: it is a manifest of 2 modules linked by name, and links and workspace files carry one module per plugin so far. Share the manifest file itself instead.'
+				}
+			]);
+		}
 	});
 });
