@@ -38,7 +38,10 @@ describe('a manifest of several modules, linked by name', () => {
 		const outcome = await session.run(text('Hello, linked world! ü'));
 		expect(outcome?.error).toBeNull();
 		expect(str(outcome!.output)).toBe('HELLO, LINKED WORLD! ü');
-		// It survives a restart from the compiled modules (Stop, timeout).
+		// A new Max memory recompiles every module (the cap is written into each): the link holds.
+		await session.configure({ ...session.settings, ...MAX(8) });
+		expect(session.status).toBe('ready');
+		expect(session.linked[0]?.info?.exports.map((e) => e.name)).toEqual(['shout']);
 		const again = await session.run(text('again'));
 		expect(str(again!.output)).toBe('AGAIN');
 	});
