@@ -18,7 +18,7 @@ import { outOfRange, OUT_OF_RANGE_HINT } from '../src/lib/abi/bifrost/decode';
 import { isRawAbiModule } from '../src/lib/abi/bifrost/revisions';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
 import { legacyPdk } from '../src/lib/host/explain';
-import { grownBytes } from '../src/lib/host/memory-cap';
+import { grownBytes, inputRefusal } from '../src/lib/host/memory-cap';
 import { wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { payload } from '../src/lib/trace/build';
 import {
@@ -81,6 +81,8 @@ interface ActiveCall {
 	/** What the call may still stream; the rest is counted as dropped (trace/flood.ts). */
 	budget: StreamBudget;
 	hostFailure: HostFailure | null;
+	/** Bytes of the call's input: native Extism holds it in the kernel's memory, under max_pages. */
+	inputBytes: number;
 }
 
 /** A module compiled (or reused) and inspected, ready to instantiate. */
@@ -331,7 +333,10 @@ class PluginHost implements PluginHostApi {
 		if (sig && sig.params.length > 0) {
 			return { ...empty, ...fail('call', ...notCallable(request.export, sig)) };
 		}
+		const tooBig = inputRefusal(request.input.byteLength, settings.memory.maxPages);
+		if (tooBig) return { ...empty, ...fail('limit', tooBig.message, tooBig.hint) };
 		this.#call = this.#begin(request.id);
+		this.#call.inputBytes = request.input.byteLength;
 		this.#emit({
 			type: 'start',
 			t: 0,
@@ -440,7 +445,8 @@ class PluginHost implements PluginHostApi {
 								kvGet: (key) => this.#kv.get(key),
 								kvPut: (key, value) => this.#kvPut(key, value),
 								logs: (level) => this.#logs(level),
-								grownBytes: () => grownBytes(this.#probe.memoryPages(), this.#initialPages)
+								grownBytes: () => grownBytes(this.#probe.memoryPages(), this.#initialPages),
+								inputBytes: () => this.#call?.inputBytes ?? 0
 							},
 							mocks
 						),
@@ -577,7 +583,8 @@ class PluginHost implements PluginHostApi {
 			posted: 0,
 			pendingBytes: 0,
 			budget: new StreamBudget(),
-			hostFailure: null
+			hostFailure: null,
+			inputBytes: 0
 		};
 	}
 

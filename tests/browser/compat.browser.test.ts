@@ -119,12 +119,25 @@ describe('Max memory as native max_pages', () => {
 		);
 	});
 
-	it('growth past Max memory is still refused: 17 pages of growth do not hold a 1.5 MiB copy', async () => {
+	it('an input larger than Max memory is refused by name, as native Extism fails it (oom)', async () => {
 		const { session } = await openExample('big-start', MAX(17));
 		sessions.push(session);
 		const outcome = await session.run(new Uint8Array(1.5 * 1024 * 1024).fill(97));
-		// memory.grow of 24 pages fails, and the module traps where it checks.
-		expect(outcome?.error?.message).toContain('unreachable');
-		expect(endOf(session.trace!)?.memoryPages).toBe(17);
+		expect(outcome?.error?.kind).toBe('limit');
+		expect(outcome?.error?.message).toBe(
+			'The input (1.5 MiB) is larger than Max memory (17 pages, 1.1 MiB): as in native Extism, the input is memory the plugin holds, so it cannot be handed over.'
+		);
+	});
+
+	it('growth past Max memory is still refused: the copy of a 1 MiB input and its block do not fit', async () => {
+		const { session } = await openExample('big-start', MAX(17));
+		sessions.push(session);
+		// 16 pages of copy fit 17 pages of growth, but with the 1 MiB input block beside them they do not.
+		const outcome = await session.run(new Uint8Array(1024 * 1024).fill(97));
+		expect(outcome?.error?.kind).toBe('limit');
+		expect(outcome?.error?.message).toContain(
+			'(linear memory grown by 1 MiB since it started, the input 1 MiB,'
+		);
+		expect(endOf(session.trace!)?.memoryPages).toBe(17 + 16);
 	});
 });

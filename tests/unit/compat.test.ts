@@ -7,7 +7,7 @@ import {
 } from '../../src/lib/host/abi';
 import { classifyCallError, notCallable } from '../../src/lib/host/classify';
 import { legacyPdk, missingImportAdvice } from '../../src/lib/host/explain';
-import { grownBytes } from '../../src/lib/host/memory-cap';
+import { grownBytes, inputRefusal, MemoryLedger } from '../../src/lib/host/memory-cap';
 import { reservedBytes } from '../../src/lib/host/memory-budget';
 import { defaultSettings } from '../../src/lib/host/settings';
 import {
@@ -199,6 +199,33 @@ describe('Max memory as native max_pages', () => {
 		expect(grownBytes(17, 17)).toBe(0);
 		expect(grownBytes(19, 17)).toBe(2 * 65536);
 		expect(grownBytes(null, 17)).toBe(0);
+	});
+
+	it('an input larger than Max memory is refused before the call; one that fits is not', () => {
+		expect(inputRefusal(17 * 65536, 17)).toBeNull();
+		expect(inputRefusal(10 ** 9, null)).toBeNull();
+		expect(inputRefusal(17 * 65536 + 1, 17)?.message).toMatch(
+			/^The input \(1\.1 MiB\) is larger than Max memory \(17 pages, 1\.1 MiB\)/
+		);
+	});
+
+	it('the input counts beside growth, blocks and vars, and the refusal says so', () => {
+		const ledger = new MemoryLedger();
+		const cap = 100 * 1024;
+		const lengthOf = () => 0;
+		expect(
+			ledger.admit({ bytes: 10, what: 'alloc' }, 50 * 1024, cap, lengthOf, 40 * 1024)
+		).toBeNull();
+		const refused = ledger.admit(
+			{ bytes: 20 * 1024, what: 'alloc' },
+			50 * 1024,
+			cap,
+			lengthOf,
+			40 * 1024
+		);
+		expect(refused?.message).toContain(
+			'(linear memory grown by 50 KiB since it started, the input 40 KiB,'
+		);
 	});
 
 	it('reserves Max memory plus the initial memory against the tab budget, at most the budget', () => {

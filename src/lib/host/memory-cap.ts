@@ -23,6 +23,19 @@ export function grownBytes(pages: number | null, initialPages: number): number {
 	return Math.max(0, (pages ?? 0) - initialPages) * PAGE_SIZE;
 }
 
+/**
+ * Why an input cannot be handed to a plugin under `maxPages`, or null when it fits: native Extism places the
+ * input in the kernel's memory, which counts against `memory.max_pages`, so an input larger than the cap
+ * fails with "oom" there. Checked before the call, so the error names the input instead of a later trap.
+ */
+export function inputRefusal(bytes: number, maxPages: number | null): CapRefusal | null {
+	if (maxPages === null || bytes <= maxPages * PAGE_SIZE) return null;
+	return {
+		message: `The input (${formatBytes(bytes)}) is larger than Max memory (${maxPages} pages, ${formatBytes(maxPages * PAGE_SIZE)}): as in native Extism, the input is memory the plugin holds, so it cannot be handed over.`,
+		hint: MAX_MEMORY_HINT
+	};
+}
+
 /** The hint of every Max memory refusal. */
 export const MAX_MEMORY_HINT =
 	'Raise "Max memory" in Host settings if the plugin really needs more; otherwise find what keeps growing (Extism blocks live until the plugin frees them or the call ends).';
@@ -36,8 +49,8 @@ export interface CapRefusal {
 /**
  * Counts what one plugin holds outside its linear memory, which the engine caps on its own: Extism blocks
  * (from `alloc` and from host functions that store a value) and vars. Each request is admitted only when
- * the growth of linear memory since instantiation (`grownBytes`) + blocks + vars + the request fit the
- * plugin's Max memory. Blocks freed behind the ledger's
+ * the growth of linear memory since instantiation (`grownBytes`) + the call's input (which native Extism
+ * keeps in the kernel's memory) + blocks + vars + the request fit the plugin's Max memory. Blocks freed behind the ledger's
  * back (the SDK frees log and key blocks, a new call drops them all) are found by asking the block's
  * current length (`lengthOf`) whenever the count nears the cap, so the count only ever errs high, briefly.
  */
@@ -63,15 +76,17 @@ export class MemoryLedger {
 		request: { bytes: number; what: string },
 		linear: number,
 		cap: number,
-		lengthOf: (index: number) => number
+		lengthOf: (index: number) => number,
+		input = 0
 	): CapRefusal | null {
-		if (this.#total(linear, request.bytes) <= cap) return null;
+		if (this.#total(linear + input, request.bytes) <= cap) return null;
 		this.#prune(lengthOf);
-		const total = this.#total(linear, request.bytes);
+		const total = this.#total(linear + input, request.bytes);
 		if (total <= cap) return null;
 		const { blocks, vars } = this.held;
+		const given = input > 0 ? `, the input ${formatBytes(input)}` : '';
 		return {
-			message: `Max memory (${formatBytes(cap)}) reached: ${request.what} would bring the plugin to ${formatBytes(total)} (linear memory grown by ${formatBytes(linear)} since it started, Extism blocks ${formatBytes(blocks)} in ${this.#blocks.size} live blocks, vars ${formatBytes(vars)}).`,
+			message: `Max memory (${formatBytes(cap)}) reached: ${request.what} would bring the plugin to ${formatBytes(total)} (linear memory grown by ${formatBytes(linear)} since it started${given}, Extism blocks ${formatBytes(blocks)} in ${this.#blocks.size} live blocks, vars ${formatBytes(vars)}).`,
 			hint: MAX_MEMORY_HINT
 		};
 	}
