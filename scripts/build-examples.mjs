@@ -48,6 +48,8 @@ const ASC_FLAGS = [
  * 	config?: Record<string, string>;
  * 	allowedHosts?: string[];
  * 	abi?: string;
+ * 	linked?: { name: string; source: string }[];
+ * 	legacyPdk?: boolean;
  * }} Meta
  * @typedef {{ name: string; dir: string; kind: 'as' | 'wat' | 'c'; source: string; meta: Meta }} Example
  * @typedef {{ hash: string; sha256: string; size: number }} CacheEntry
@@ -138,6 +140,29 @@ function validateMeta(name, value) {
 		(!Array.isArray(meta.allowedHosts) || !meta.allowedHosts.every((h) => typeof h === 'string'))
 	) {
 		fail('"allowedHosts" must be an array of strings');
+	}
+	// Other modules of a manifest, linked into this one by name (WAT files in the folder).
+	if (meta.linked !== undefined) {
+		const ok =
+			Array.isArray(meta.linked) &&
+			meta.linked.length > 0 &&
+			meta.linked.every(
+				(l) =>
+					typeof l?.name === 'string' &&
+					l.name !== 'main' &&
+					typeof l?.source === 'string' &&
+					/^[a-z0-9-]+\.wat$/.test(l.source)
+			) &&
+			new Set(meta.linked.map((l) => l.name)).size === meta.linked.length;
+		if (!ok) {
+			fail(
+				'"linked" must list modules as { "name": "...", "source": "<file>.wat" } with distinct names other than "main"'
+			);
+		}
+	}
+	// A regression example of a plugin built with a pre-1.0 PDK may import `env` `extism_*`.
+	if (meta.legacyPdk !== undefined && typeof meta.legacyPdk !== 'boolean') {
+		fail('"legacyPdk" must be true or false');
 	}
 	// The ABI profile the app opens the example with (e.g. "bifrost"); plain Extism examples have none.
 	if (meta.abi !== undefined && (typeof meta.abi !== 'string' || !/^[a-z0-9-]+$/.test(meta.abi))) {
@@ -232,16 +257,17 @@ let wabtLoading;
 
 /**
  * @param {Example} example
+ * @param {string} [source] The WAT file: the example's own, or one of its linked modules.
  * @returns {Promise<Uint8Array>}
  */
-async function compileWat(example) {
+async function compileWat(example, source = example.source) {
 	wabtLoading ??= import('wabt').then((wabt) => wabt.default());
 	const wabt = await wabtLoading;
-	const text = await readFile(example.source, 'utf8');
+	const text = await readFile(source, 'utf8');
 	/** @type {ReturnType<typeof wabt.parseWat> | undefined} */
 	let module;
 	try {
-		module = wabt.parseWat(relative(example.source), text, {});
+		module = wabt.parseWat(relative(source), text, {});
 		module.validate();
 		return module.toBinary({}).buffer;
 	} catch (err) {
@@ -323,11 +349,13 @@ async function compileC(example) {
 }
 
 /**
- * The checks every example must pass, whatever built it.
+ * The checks every example must pass, whatever built it. A linked module (`linkedName`) need not export
+ * the example's function.
  * @param {Example} example
  * @param {Uint8Array} binary
+ * @param {string | null} [linkedName]
  */
-async function checkModule(example, binary) {
+async function checkModule(example, binary, linkedName = null) {
 	let module;
 	try {
 		module = await WebAssembly.compile(new Uint8Array(binary));
@@ -336,13 +364,16 @@ async function checkModule(example, binary) {
 			`examples/${example.name}: invalid WebAssembly: ${/** @type {Error} */ (err).message}`
 		);
 	}
-	const envImports = WebAssembly.Module.imports(module).filter((imp) => imp.module === 'env');
+	const envImports = WebAssembly.Module.imports(module).filter(
+		(imp) => imp.module === 'env' && !(example.meta.legacyPdk && imp.name.startsWith('extism_'))
+	);
 	if (envImports.length > 0) {
 		const names = envImports.map((imp) => `env.${imp.name}`).join(', ');
 		throw new BuildError(
 			`examples/${example.name}: imports ${names}, which Extism hosts do not provide`
 		);
 	}
+	if (linkedName !== null) return;
 	const exported = WebAssembly.Module.exports(module).some(
 		(exp) => exp.kind === 'function' && exp.name === example.meta.export
 	);
@@ -427,6 +458,8 @@ async function main() {
 		const cached = previous[example.name];
 		/** @type {Uint8Array | undefined} */
 		let binary;
+		/** @type {{ name: string; file: string; size: number; sha256: string }[]} */
+		const linked = [];
 		let action = 'cached';
 		try {
 			if (cached?.hash === hash && existsSync(wasmFile)) {
@@ -445,6 +478,19 @@ async function main() {
 				await writeIfChanged(wasmFile, binary);
 				action = 'built';
 				built++;
+			}
+			// Linked modules are a few bytes of WAT: built every time, written only when changed.
+			for (const [i, l] of (example.meta.linked ?? []).entries()) {
+				const linkedBinary = await compileWat(example, path.join(example.dir, l.source));
+				await checkModule(example, linkedBinary, l.name);
+				const file = `${example.name}.linked-${i}.wasm`;
+				await writeIfChanged(path.join(outDir, file), linkedBinary);
+				linked.push({
+					name: l.name,
+					file,
+					size: linkedBinary.byteLength,
+					sha256: sha256(linkedBinary)
+				});
 			}
 		} catch (err) {
 			if (!(err instanceof BuildError)) throw err;
@@ -474,6 +520,7 @@ async function main() {
 			...(config ? { config } : {}),
 			...(allowedHosts ? { allowedHosts } : {}),
 			...(abi ? { abi } : {}),
+			...(linked.length ? { linked } : {}),
 			file: `${example.name}.wasm`,
 			size: binary.byteLength,
 			sha256: digest

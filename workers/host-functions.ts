@@ -33,8 +33,10 @@ export interface HostEnv {
 	kvPut(key: string, value: Uint8Array): void;
 	/** Whether a log line at `level` passes the user's log level. */
 	logs(level: LogEvent['level']): boolean;
-	/** The plugin's linear memory now, in bytes (0 before it has an instance). */
-	memoryBytes(): number;
+	/** How much the plugin's linear memory grew since instantiation, in bytes (see `grownBytes`). */
+	grownBytes(): number;
+	/** Bytes of the running call's input, which counts against Max memory as in native Extism. */
+	inputBytes(): number;
 }
 
 type HostFn = (ctx: CallContext, ...args: bigint[]) => bigint | number | void;
@@ -95,8 +97,12 @@ export function hostFunctions(
 	/** Refuses a request that would take the plugin past its Max memory. */
 	const admit = (ctx: CallContext, bytes: number, what: string) => {
 		const cap = capBytes(env.settings().memory.maxPages);
-		const refused = ledger.admit({ bytes, what }, env.memoryBytes(), cap, (index) =>
-			Number(ctx.length(BigInt(index) << BLOCK_INDEX_SHIFT))
+		const refused = ledger.admit(
+			{ bytes, what },
+			env.grownBytes(),
+			cap,
+			(index) => Number(ctx.length(BigInt(index) << BLOCK_INDEX_SHIFT)),
+			env.inputBytes()
 		);
 		if (refused) throw new HostError(refused.message, 'limit', refused.hint);
 	};

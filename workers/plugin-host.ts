@@ -11,12 +11,15 @@ import {
 	classifyCallError,
 	exitError,
 	procExitError,
+	notCallable,
 	thrownLike,
 	type HostFailure
 } from '../src/lib/host/classify';
 import { outOfRange, OUT_OF_RANGE_HINT } from '../src/lib/abi/bifrost/decode';
 import { isRawAbiModule } from '../src/lib/abi/bifrost/revisions';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
+import { legacyPdk } from '../src/lib/host/explain';
+import { grownBytes, inputRefusal } from '../src/lib/host/memory-cap';
 import { wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { ProcExit, WasiStdio } from '../src/lib/host/wasi-stdio';
 import { payload } from '../src/lib/trace/build';
@@ -30,9 +33,16 @@ import type { LogLevel, TraceEvent } from '../src/lib/trace/types';
 import { COMMAND_EXPORT, isWasiCommand } from '../src/lib/wasm/exports';
 import { inspectModule } from '../src/lib/wasm/inspect';
 import { limitMemory } from '../src/lib/wasm/limit-memory';
+import {
+	linkedExports,
+	MAIN_MODULE,
+	needsWasi,
+	setImports,
+	type SetMember
+} from '../src/lib/wasm/module-set';
 import { packModuleInfo, unpackModuleInfo } from '../src/lib/wasm/pack';
 import { startCode } from '../src/lib/wasm/start-code';
-import { PAGE_SIZE, type ModuleInfo } from '../src/lib/wasm/types';
+import type { ModuleInfo } from '../src/lib/wasm/types';
 import { hostFunctions } from './host-functions';
 import { InstanceProbe } from './instance-probe';
 import { KvLogWriter } from './kv-log';
@@ -41,11 +51,13 @@ import type {
 	CallResult,
 	KvChange,
 	KvWritten,
+	LinkedLoaded,
 	LoadRequest,
 	LoadResult,
 	PluginHostApi,
 	RawCallRequest,
 	RawCallResult,
+	ModuleSource,
 	WorkerEvent
 } from './protocol';
 import { RawPlugin } from './raw-abi';
@@ -72,11 +84,24 @@ interface ActiveCall {
 	/** What the call may still stream; the rest is counted as dropped (trace/flood.ts). */
 	budget: StreamBudget;
 	hostFailure: HostFailure | null;
+	/** Bytes of the call's input: native Extism holds it in the kernel's memory, under max_pages. */
+	inputBytes: number;
+}
+
+/** A module compiled (or reused) and inspected, ready to instantiate. */
+interface Prepared {
+	info: ModuleInfo;
+	module: WebAssembly.Module;
+	compileMs: number;
 }
 
 class PluginHost implements PluginHostApi {
 	#module: WebAssembly.Module | null = null;
 	#info: ModuleInfo | null = null;
+	/** A manifest's other modules, linked into the main one by name. */
+	#linked: (SetMember & { module: WebAssembly.Module })[] = [];
+	/** Linear memory right after instantiation, in pages: Max memory bounds growth from there, as natively. */
+	#initialPages = 0;
 	#settings: HostSettings | null = null;
 	#plugin: Plugin | null = null;
 	/** The instance of a raw-ABI module, which runs without the Extism SDK. */
@@ -118,53 +143,87 @@ class PluginHost implements PluginHostApi {
 		this.#port = request.events;
 		this.#settings = request.settings;
 		this.#kv = new Map(Object.entries(request.kv));
-		let info: ModuleInfo;
-		let module: WebAssembly.Module;
-		let compileMs = 0;
-		if ('bytes' in request.source) {
-			const inspected = inspectModule(request.source.bytes);
-			if (!inspected.ok) return { ...inspected, info: null, module: null };
-			info = inspected.info;
-			const cap = request.settings.memory.maxPages;
-			const limited =
-				cap === null
-					? { ok: true as const, bytes: request.source.bytes }
-					: limitMemory(request.source.bytes, cap);
-			if (!limited.ok) return { ...limited, info: packModuleInfo(info), module: null };
-			const t = performance.now();
-			try {
-				module = await WebAssembly.compile(limited.bytes as Uint8Array<ArrayBuffer>);
-			} catch (err) {
-				const { message } = thrownLike(err);
-				return {
-					...fail(
-						'load',
-						`The module does not compile: ${message}`,
-						'The file is not valid WebAssembly for this browser. Rebuild it, or check that it uses no features this browser lacks.'
-					),
-					info: packModuleInfo(info),
-					module: null
-				};
-			}
-			compileMs = performance.now() - t;
-		} else {
-			module = request.source.module;
-			info = unpackModuleInfo(request.source.info);
-		}
+		const main = await this.#prepare(request.source, request.settings);
+		if (!main.ok)
+			return { ...main, info: main.info ? packModuleInfo(main.info) : null, module: null };
+		const { info, module } = main;
+		let compileMs = main.compileMs;
 		this.#module = module;
 		this.#info = info;
-		// Nothing of the plugin runs here: instantiation (and its start code) waits for the first call.
-		const checked = this.#check();
+		this.#linked = [];
 		// Packed: the page would spend a second unpacking 100,000 export objects from a structured clone.
 		const packed = packModuleInfo(info);
-		if (!checked.ok) return { ...checked, info: packed, module };
-		return { ok: true, info: packed, module, wasi: this.#wasi, compileMs };
+		const linkedOut: LinkedLoaded[] = [];
+		for (const { name, source } of request.linked ?? []) {
+			const prepared = await this.#prepare(source, request.settings);
+			const linkedInfo = prepared.info ? packModuleInfo(prepared.info) : null;
+			if (!prepared.ok) {
+				linkedOut.push({ name, info: linkedInfo, module: null });
+				const { message, hint } = prepared.error;
+				return {
+					...fail(prepared.error.kind, `Module "${name}" of the manifest: ${message}`, hint),
+					info: packed,
+					module,
+					linked: linkedOut
+				};
+			}
+			compileMs += prepared.compileMs;
+			this.#linked.push({ name, info: prepared.info, module: prepared.module });
+			linkedOut.push({ name, info: linkedInfo, module: prepared.module });
+		}
+		const linked = request.linked ? { linked: linkedOut } : {};
+		// Nothing of the plugin runs here: instantiation (and its start code) waits for the first call.
+		const checked = this.#check();
+		if (!checked.ok) return { ...checked, info: packed, module, wasi: this.#wasi, ...linked };
+		return { ok: true, info: packed, module, wasi: this.#wasi, compileMs, ...linked };
+	}
+
+	/**
+	 * Inspects, caps and compiles one module's bytes, or takes a module compiled earlier with its inspection.
+	 * A failure keeps the inspection when there is one.
+	 */
+	async #prepare(
+		source: ModuleSource,
+		settings: HostSettings
+	): Promise<
+		({ ok: true } & Prepared) | { ok: false; error: PlaygroundError; info: ModuleInfo | null }
+	> {
+		if (!('bytes' in source)) {
+			return { ok: true, module: source.module, info: unpackModuleInfo(source.info), compileMs: 0 };
+		}
+		const inspected = inspectModule(source.bytes);
+		if (!inspected.ok) return { ...inspected, info: null };
+		const info = inspected.info;
+		const cap = settings.memory.maxPages;
+		const limited =
+			cap === null ? { ok: true as const, bytes: source.bytes } : limitMemory(source.bytes, cap);
+		if (!limited.ok) return { ...limited, info };
+		const t = performance.now();
+		try {
+			const module = await WebAssembly.compile(limited.bytes as Uint8Array<ArrayBuffer>);
+			return { ok: true, info, module, compileMs: performance.now() - t };
+		} catch (err) {
+			const { message } = thrownLike(err);
+			return {
+				...fail(
+					'load',
+					`The module does not compile: ${message}`,
+					'The file is not valid WebAssembly for this browser. Rebuild it, or check that it uses no features this browser lacks.'
+				),
+				info
+			};
+		}
+	}
+
+	/** Whether the plugin runs through its own allocator, without the SDK: one raw-ABI module alone. */
+	/** Whether a call goes through the raw ABI: never for a module set, nor for a WASI command's `_start`. */
+	#isRaw(info: ModuleInfo, command = false): boolean {
+		return !command && this.#linked.length === 0 && isRawAbiModule(info);
 	}
 
 	async configure(settings: HostSettings) {
 		this.#settings = settings;
-		const checked = this.#check();
-		return checked.ok ? { ok: true as const, wasi: this.#wasi } : checked;
+		return { ...this.#check(), wasi: this.#wasi };
 	}
 
 	/**
@@ -177,15 +236,37 @@ class PluginHost implements PluginHostApi {
 		if (!settings || !info) return fail('load', 'No module is loaded.', 'Load a plugin first.');
 		this.#plugin = null;
 		this.#raw = null;
-		this.#wasi = wasiEnabled(settings, info.needsWasi);
-		if (isRawAbiModule(info)) return { ok: true };
-		const missing = missingImports(info.imports, {
-			wasi: this.#wasi,
-			mocked: new Set(Object.keys(settings.mocks ?? {}))
-		});
-		if (!missing.length) return { ok: true };
-		const { message, hint } = describeMissing(missing, !this.#wasi);
-		return fail('link', message, hint);
+		this.#wasi = wasiEnabled(settings, needsWasi(info, this.#linked));
+		const legacy = [{ name: MAIN_MODULE, info }, ...this.#linked].find(
+			(m) => m.info.flavor === 'extism-legacy'
+		);
+		if (legacy) {
+			const { message, hint } = legacyPdk(legacy.info.imports);
+			const where = this.#linked.length ? `Module "${legacy.name}": ` : '';
+			return fail('link', `${where}${message}`, hint);
+		}
+		if (this.#isRaw(info)) return { ok: true };
+		const mocked = new Set(Object.keys(settings.mocks ?? {}));
+		const linked = this.#linkMap(info);
+		for (const { module, imports } of setImports(info, this.#linked)) {
+			const missing = missingImports(imports, { wasi: this.#wasi, mocked, linked });
+			if (!missing.length) continue;
+			const { message, hint } = describeMissing(
+				missing,
+				!this.#wasi,
+				new Set(linked?.keys() ?? [])
+			);
+			const where = this.#linked.length ? `Module "${module}": ` : '';
+			return fail('link', `${where}${message}`, hint);
+		}
+		return { ok: true };
+	}
+
+	/** What imports can find by module name: the linked modules and, for them, the main one. */
+	#linkMap(info: ModuleInfo) {
+		return this.#linked.length
+			? linkedExports([{ name: MAIN_MODULE, info }, ...this.#linked])
+			: undefined;
 	}
 
 	/**
@@ -205,7 +286,7 @@ class PluginHost implements PluginHostApi {
 			type: 'instantiate',
 			t,
 			dur: this.#elapsed() - t,
-			ran: startCode(info, isRawAbiModule(info) && !command),
+			ran: startCode(info, this.#isRaw(info, command)),
 			...(started.ok ? {} : { error: started.error.message })
 		});
 		this.#post({ type: 'phase', callId: call.id, phase: 'call' });
@@ -267,8 +348,15 @@ class PluginHost implements PluginHostApi {
 		}
 		// A WASI command runs as a program, through the SDK even when it also looks like a raw-ABI module.
 		const command = request.export === COMMAND_EXPORT && isWasiCommand(this.#info);
-		if (isRawAbiModule(this.#info) && !command) return this.#callRawAsCall(request);
+		if (this.#isRaw(this.#info, command)) return this.#callRawAsCall(request);
+		const sig = exported.signature;
+		if (sig && sig.params.length > 0) {
+			return { ...empty, ...fail('call', ...notCallable(request.export, sig)) };
+		}
+		const tooBig = inputRefusal(request.input.byteLength, settings.memory.maxPages);
+		if (tooBig) return { ...empty, ...fail('limit', tooBig.message, tooBig.hint) };
 		this.#call = this.#begin(request.id);
+		this.#call.inputBytes = request.input.byteLength;
 		this.#emit({
 			type: 'start',
 			t: 0,
@@ -300,7 +388,8 @@ class PluginHost implements PluginHostApi {
 						exportName: request.export,
 						hostFailure: this.#call.hostFailure,
 						memoryPages: this.#probe.memoryPages(),
-						maxPages: settings.memory.maxPages
+						maxPages: settings.memory.maxPages,
+						initialPages: this.#initialPages
 					});
 				}
 			}
@@ -347,16 +436,31 @@ class PluginHost implements PluginHostApi {
 		if (!checked.ok) return checked;
 		if (!settings || !info || !module)
 			return fail('load', 'No module is loaded.', 'Load a plugin first.');
-		if (isRawAbiModule(info) && !command) return this.#instantiateRaw(module, info, settings);
+		if (this.#isRaw(info, command)) return this.#instantiateRaw(module, info, settings);
 		const mocked = new Set(Object.keys(settings.mocks ?? {}));
-		// Mocks stand in only for what nothing else provides.
-		const mocks = missingImports(info.imports, { wasi: this.#wasi })
-			.filter((imp) => mocked.has(importKey(imp)))
-			.map((imp) => ({ imp, spec: settings.mocks[importKey(imp)] }));
+		const linked = this.#linkMap(info);
+		// Mocks stand in only for what nothing else provides; each import key once across the modules.
+		const mocks = [
+			...new Map(
+				setImports(info, this.#linked)
+					.flatMap(({ imports }) => missingImports(imports, { wasi: this.#wasi, linked }))
+					.filter((imp) => mocked.has(importKey(imp)))
+					.map((imp) => [importKey(imp), { imp, spec: settings.mocks[importKey(imp)] }] as const)
+			).values()
+		];
 		try {
 			this.#plugin = await this.#probe.during(() =>
 				createPlugin(
-					{ wasm: [{ module }], config: settings.config },
+					{
+						wasm: [
+							...this.#linked.map(({ name, module: linkedModule }) => ({
+								name,
+								module: linkedModule
+							})),
+							{ name: MAIN_MODULE, module }
+						],
+						config: settings.config
+					},
 					{
 						runInWorker: false,
 						useWasi: this.#wasi,
@@ -374,7 +478,8 @@ class PluginHost implements PluginHostApi {
 								kvGet: (key) => this.#kv.get(key),
 								kvPut: (key, value) => this.#kvPut(key, value),
 								logs: (level) => this.#logs(level),
-								memoryBytes: () => (this.#probe.memoryPages() ?? 0) * PAGE_SIZE
+								grownBytes: () => grownBytes(this.#probe.memoryPages(), this.#initialPages),
+								inputBytes: () => this.#call?.inputBytes ?? 0
 							},
 							mocks
 						),
@@ -400,6 +505,7 @@ class PluginHost implements PluginHostApi {
 				'Check its imports and rebuild it.'
 			);
 		}
+		this.#initialPages = this.#probe.memoryPages() ?? 0;
 		return { ok: true };
 	}
 
@@ -414,7 +520,7 @@ class PluginHost implements PluginHostApi {
 		if (!settings || !this.#info) {
 			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
 		}
-		if (!isRawAbiModule(this.#info)) {
+		if (!this.#isRaw(this.#info)) {
 			return {
 				...empty,
 				...fail(
@@ -509,7 +615,8 @@ class PluginHost implements PluginHostApi {
 			posted: 0,
 			pendingBytes: 0,
 			budget: new StreamBudget(),
-			hostFailure: null
+			hostFailure: null,
+			inputBytes: 0
 		};
 	}
 

@@ -12,9 +12,25 @@ import type { PackedModuleInfo } from '../src/lib/wasm/pack';
 export type ModuleSource =
 	{ bytes: Uint8Array } | { module: WebAssembly.Module; info: PackedModuleInfo };
 
+/** A module linked into the main one under `name`: one of a manifest's other modules. */
+export interface LinkedSource {
+	name: string;
+	source: ModuleSource;
+}
+
+/** What a load learnt of one linked module (null where it failed before that). */
+export interface LinkedLoaded {
+	name: string;
+	info: PackedModuleInfo | null;
+	module: WebAssembly.Module | null;
+}
+
 /** Everything the worker needs to bring a plugin up. */
 export interface LoadRequest {
+	/** The main module: the one whose exports are called. */
 	source: ModuleSource;
+	/** The manifest's other modules, linked into the main one by name, in manifest order. */
+	linked?: LinkedSource[];
 	settings: HostSettings;
 	/** The namespace's KV entries, loaded from IndexedDB, served to `kv_read` from the worker's cache. */
 	kv: Record<string, Uint8Array>;
@@ -45,8 +61,12 @@ export type LoadResult = (
 			error: PlaygroundError;
 			info: PackedModuleInfo | null;
 			module: WebAssembly.Module | null;
+			/** Whether WASI would be on, when the module was read: the UI's WASI advice depends on it. */
+			wasi?: boolean;
 	  }
 ) & {
+	/** The linked modules, in the order they were sent; absent for a plugin of one module. */
+	linked?: LinkedLoaded[];
 	/** The sha256 of the bytes loaded, hashed in the worker; absent when the source was a compiled Module. */
 	sha256?: string;
 };
@@ -140,7 +160,7 @@ export interface PluginHostApi {
 	/** Compiles (or reuses) the module, inspects it and checks its imports; runs none of its code. */
 	load(request: LoadRequest): Promise<LoadResult>;
 	/** Applies new settings: drops the instance, so the next call instantiates under them. */
-	configure(settings: HostSettings): Promise<Result<{ wasi: boolean }>>;
+	configure(settings: HostSettings): Promise<Result<object> & { wasi: boolean }>;
 	/** Applies KV edits made outside the plugin (the KV view), so the next read sees them. */
 	kvApply(namespace: string, changes: KvChange[]): Promise<void>;
 	/** Replaces the whole KV cache, e.g. after the namespace was renamed. */

@@ -7,11 +7,12 @@ import * as Comlink from 'comlink';
 import type { RawCall, RawResult } from '../lib/abi/profile';
 import { fail, type PlaygroundError, type Result } from '../lib/errors';
 import { stoppedError, timeoutError, type Interrupted } from '../lib/host/interrupt';
-import { capBytes } from '../lib/host/memory-budget';
+import { reservedBytes } from '../lib/host/memory-budget';
 import { type HostSettings } from '../lib/host/settings';
 import { isRawAbiModule } from '../lib/abi/bifrost/revisions';
 import { groupExports } from '../lib/wasm/exports';
 import { startCode } from '../lib/wasm/start-code';
+import { linkedExports, MAIN_MODULE } from '../lib/wasm/module-set';
 import { appendEvents, endAbandoned, endOf, newTrace } from '../lib/trace/build';
 import { decodeTraceFile } from '../lib/trace/export';
 import { callKey, summarizeCall, type CallSummary } from '../lib/trace/call-summary';
@@ -25,6 +26,7 @@ import type {
 	CallPhase,
 	KvChange,
 	KvWritten,
+	LinkedSource,
 	LoadResult,
 	PluginHostApi,
 	CallResult,
@@ -35,6 +37,22 @@ import type { MemoryBudget } from './memory-budget';
 import { newLogName, recoverKvLogs } from './kv-log';
 import { joinNamespace, type NamespaceMembership } from './namespace-locks';
 import { HISTORY_LIMIT, type Storage } from './storage';
+
+/** One module of a manifest linked into the main one by name, as the Module panel shows it. */
+export interface LinkedModule {
+	name: string;
+	size: number;
+	sha256: string;
+	/** Its inspection, once known. */
+	info: ModuleInfo | null;
+}
+
+/** A linked module's bytes, as a manifest gives them. */
+export interface LinkedBytes {
+	name: string;
+	bytes: Uint8Array;
+	sha256: string;
+}
 
 /** Where the session is in its life. */
 export type SessionStatus = 'loading' | 'ready' | 'running' | 'failed';
@@ -74,6 +92,17 @@ export class PluginSession {
 	status = $state<SessionStatus>('loading');
 	/** The module's inspection, once known (even when linking failed). */
 	info = $state.raw<ModuleInfo | null>(null);
+	/** A manifest's other modules, linked into this one by name; empty for a plugin of one module. */
+	linked = $state.raw<LinkedModule[]>([]);
+	/** What imports find by module name in a plugin of several modules: each module's exports by kind. */
+	readonly linkMap = $derived(
+		this.linked.length && this.info
+			? linkedExports([
+					{ name: MAIN_MODULE, info: this.info },
+					...this.linked.flatMap((l) => (l.info ? [{ name: l.name, info: l.info }] : []))
+				])
+			: undefined
+	);
 	/** Why loading failed, when it did. */
 	loadError = $state.raw<PlaygroundError | null>(null);
 	/** Whether WASI is on for the running instance. */
@@ -115,6 +144,9 @@ export class PluginSession {
 	#packed: PackedModuleInfo | null = null;
 	/** The module's bytes, kept to recompile when the memory cap (compiled into the module) changes. */
 	#bytes: Uint8Array | null = null;
+	/** The linked modules' bytes, for the same reason, and their compiled modules for restarts. */
+	#linkedBytes: LinkedBytes[] = [];
+	#linkedCompiled: LinkedSource[] | null = null;
 	#callId = 0;
 	#abort: ((error: PlaygroundError) => void) | null = null;
 	#traceDirty = false;
@@ -175,6 +207,9 @@ export class PluginSession {
 			name: this.name,
 			source: $state.snapshot(this.source) as PluginSource,
 			sha256: this.sha256,
+			...(this.linked.length
+				? { linked: this.linked.map(({ name, sha256 }) => ({ name, sha256 })) }
+				: {}),
 			settings: $state.snapshot(this.settings) as HostSettings,
 			exportName: this.exportName,
 			input: this.input,
@@ -189,12 +224,26 @@ export class PluginSession {
 	/** Functions the user means to call: the plugin's own, and `_start` of a WASI command. */
 	readonly callable = $derived(this.exportGroups.callable);
 
-	/** Compiles, inspects and starts the plugin from its bytes. */
-	async load(bytes: Uint8Array, sha256: string | null = null): Promise<LoadResult> {
+	/**
+	 * Compiles, inspects and starts the plugin from its bytes; `linked` are a manifest's other modules, which
+	 * the main module (`bytes`) imports from by name.
+	 */
+	async load(
+		bytes: Uint8Array,
+		sha256: string | null = null,
+		linked: LinkedBytes[] = []
+	): Promise<LoadResult> {
 		this.status = 'loading';
 		this.sha256 = sha256;
 		this.size = bytes.byteLength;
 		this.#bytes = bytes;
+		this.#linkedBytes = linked;
+		this.linked = linked.map(({ name, bytes: b, sha256: hash }) => ({
+			name,
+			size: b.byteLength,
+			sha256: hash,
+			info: null
+		}));
 		const kv = await this.#storage.kvList(this.settings.namespace);
 		if (kv.ok) this.kv = kv.entries;
 		else this.storageError = kv.error;
@@ -205,7 +254,7 @@ export class PluginSession {
 			const earlier = past.summaries.filter((entry) => !recorded.has(callKey(entry)));
 			this.history = [...earlier, ...this.history].slice(-HISTORY_LIMIT);
 		});
-		const result = await this.#start({ bytes: bytes.slice() });
+		const result = await this.#start({ bytes: bytes.slice() }, this.#linkedSources());
 		await this.#kvJoin();
 		// The worker hashes the bytes, so hashing a big module holds no task of the page.
 		if (result.sha256) this.sha256 = result.sha256;
@@ -280,14 +329,14 @@ export class PluginSession {
 		// No worker means the tab's memory budget refused the plugin: apply the settings by trying again.
 		if ((memoryChanged || !this.#host) && this.#bytes) {
 			// The cap is written into the module, so a new cap means compiling the bytes again.
-			await this.#start({ bytes: this.#bytes.slice() });
+			await this.#start({ bytes: this.#bytes.slice() }, this.#linkedSources());
 			this.#pickExport();
 			return;
 		}
 		if (!this.#host) return;
 		const result = await this.#host.configure($state.snapshot(settings) as HostSettings);
+		this.wasi = result.wasi;
 		if (result.ok) {
-			this.wasi = result.wasi;
 			this.loadError = null;
 			this.status = 'ready';
 		} else {
@@ -393,7 +442,15 @@ export class PluginSession {
 		return recovered.ok && recovered.applied > 0;
 	}
 
-	async #start(source: { bytes: Uint8Array } | null): Promise<LoadResult> {
+	/** The linked modules as bytes to compile (copies: the originals stay for the next compile). */
+	#linkedSources(): LinkedSource[] {
+		return this.#linkedBytes.map(({ name, bytes }) => ({ name, source: { bytes: bytes.slice() } }));
+	}
+
+	async #start(
+		source: { bytes: Uint8Array } | null,
+		linkedSources: LinkedSource[] | null = null
+	): Promise<LoadResult> {
 		this.#teardown();
 		// No call goes to a worker that has not loaded the module yet.
 		this.status = 'loading';
@@ -404,11 +461,7 @@ export class PluginSession {
 			const closed = fail('load', 'This plugin was closed.', 'Open it again to use it.');
 			return { ...closed, info: null, module: null };
 		}
-		const reserved = this.#budget?.reserve({
-			id: this.id,
-			name: this.name,
-			bytes: capBytes(this.settings.memory.maxPages, this.#budget.total)
-		});
+		const reserved = this.#reserve();
 		if (reserved && !reserved.ok) {
 			// No worker: `configure` tries again, e.g. once the user lowered Max memory.
 			this.status = 'failed';
@@ -425,6 +478,7 @@ export class PluginSession {
 		const src =
 			source ??
 			(this.#module && this.#packed ? { module: this.#module, info: this.#packed } : null);
+		const linked = linkedSources ?? this.#linkedCompiled ?? [];
 		if (!src) {
 			const error = fail('load', 'Nothing to restart from.', 'Load the plugin again.');
 			this.status = 'failed';
@@ -442,9 +496,14 @@ export class PluginSession {
 					source: src,
 					settings: $state.snapshot(this.settings) as HostSettings,
 					kv: Object.fromEntries(this.kv),
-					events: channel.port2
+					events: channel.port2,
+					...(linked.length ? { linked } : {})
 				},
-				[channel.port2, ...('bytes' in src ? [src.bytes.buffer] : [])]
+				[
+					channel.port2,
+					...('bytes' in src ? [src.bytes.buffer] : []),
+					...linked.flatMap((l) => ('bytes' in l.source ? [l.source.bytes.buffer] : []))
+				]
 			)
 		);
 		const [durable, result] = await Promise.all([logged, loading]);
@@ -461,8 +520,17 @@ export class PluginSession {
 		this.#packed = result.info;
 		this.info = result.info ? unpackModuleInfo(result.info) : null;
 		this.#module = result.module;
+		this.#keepLinked(result);
+		this.wasi = result.wasi ?? false;
+		// Max memory bounds growth from instantiation on (as natively): the initial memory comes on top.
+		const resized = result.ok ? this.#reserve() : null;
+		if (resized && !resized.ok) {
+			this.#teardown();
+			this.loadError = resized.error;
+			this.status = 'failed';
+			return { ...resized, info: result.info, module: result.module };
+		}
 		if (result.ok) {
-			this.wasi = result.wasi;
 			this.timings = { compileMs: result.compileMs };
 			this.loadError = null;
 			this.status = 'ready';
@@ -471,6 +539,37 @@ export class PluginSession {
 			this.status = 'failed';
 		}
 		return result;
+	}
+
+	/**
+	 * Reserves this plugin's share of the tab budget: Max memory plus the initial memory of its modules,
+	 * once known (before the first load it is not, and nothing has been instantiated yet).
+	 */
+	#reserve(): Result<object> | undefined {
+		const initial = [this.info, ...this.linked.map((l) => l.info)].reduce(
+			(sum, info) =>
+				sum + (info?.memories ?? []).reduce((n, m) => n + (m.imported ? 0 : m.minPages), 0),
+			0
+		);
+		return this.#budget?.reserve({
+			id: this.id,
+			name: this.name,
+			bytes: reservedBytes(this.settings.memory.maxPages, initial, this.#budget.total)
+		});
+	}
+
+	/** Keeps what the worker learnt of the linked modules: their inspection, and modules for restarts. */
+	#keepLinked(result: LoadResult) {
+		if (!result.linked) return;
+		const loaded = new Map(result.linked.map((l) => [l.name, l]));
+		this.linked = this.linked.map((l) => {
+			const info = loaded.get(l.name)?.info;
+			return { ...l, info: info ? unpackModuleInfo(info) : l.info };
+		});
+		const compiled = result.linked.flatMap(({ name, module, info }) =>
+			module && info ? [{ name, source: { module, info } }] : []
+		);
+		this.#linkedCompiled = compiled.length === result.linked.length ? compiled : null;
 	}
 
 	async #restart(): Promise<void> {
@@ -789,6 +888,11 @@ export class PluginSession {
 	/** The module's bytes, once loaded (for share links and workspace files). */
 	get bytes(): Uint8Array | null {
 		return this.#bytes;
+	}
+
+	/** The manifest's linked modules' bytes, in manifest order (empty for a plugin of one module). */
+	get linkedBytes(): readonly LinkedBytes[] {
+		return this.#linkedBytes;
 	}
 
 	/** A result recorded elsewhere (a share link) shown without running anything; cleared by a live run. */

@@ -20,7 +20,8 @@ import {
 } from '../lib/workspace/types';
 import { tabMemoryBudget } from './memory-budget';
 import { keepable, keepNotice } from '../lib/workspace/keep';
-import { PluginSession } from './plugin-session.svelte';
+import { PluginSession, type LinkedBytes } from './plugin-session.svelte';
+import { nameModules } from '../lib/wasm/module-set';
 import { Storage } from './storage';
 
 /** Storage key of the id of the workspace open last. Before workspaces had ids it held the state itself. */
@@ -140,13 +141,26 @@ export class Workspace {
 		}
 		const got = await this.#download(`examples/${meta.file}`);
 		if (!got) return null;
+		const linked = await this.#exampleLinked(meta);
+		if (!linked) return null;
 		const source: PluginSource = { kind: 'example', name };
 		const state = this.#newState(source, meta.title);
 		state.exportName = meta.export;
 		state.input = meta.input;
 		state.settings.config = { ...(meta.config ?? {}) };
 		state.settings.allowedHosts = [...(meta.allowedHosts ?? [])];
-		return this.#open(state, got);
+		return this.#open(state, got, true, linked);
+	}
+
+	/** The linked modules of a built-in example, downloaded; null (with the error set) when one fails. */
+	async #exampleLinked(meta: ExampleMeta): Promise<LinkedBytes[] | null> {
+		const linked: LinkedBytes[] = [];
+		for (const l of meta.linked ?? []) {
+			const bytes = await this.#download(`examples/${l.file}`);
+			if (!bytes) return null;
+			linked.push({ name: l.name, bytes, sha256: l.sha256 });
+		}
+		return linked;
 	}
 
 	/** Loads a plugin from a file the user picked or dropped. A `.json` file is read as a manifest. */
@@ -192,28 +206,30 @@ export class Workspace {
 			return null;
 		}
 		const m = parsed.manifest;
-		if (m.wasm.length !== 1) {
-			this.error = fail(
-				'load',
-				`This manifest lists ${m.wasm.length} modules; the playground runs one module per plugin.`,
-				'Load each module on its own, or keep just the main one in the manifest.'
-			).error;
+		// Several modules link by name, as in the Extism SDKs: "main" (or the last) is the one called.
+		const named = nameModules(m.wasm);
+		if (!named.ok) {
+			this.error = named.error;
 			return null;
 		}
-		const item = m.wasm[0];
-		const bytes = item.kind === 'data' ? item.data : await this.#download(item.url, true);
-		if (!bytes) return null;
-		const checked = await verifyHash(item, 0, bytes);
-		if (!checked.ok) {
-			this.error = checked.error;
-			return null;
+		const modules: LinkedBytes[] = [];
+		for (const [i, item] of m.wasm.entries()) {
+			const bytes = item.kind === 'data' ? item.data : await this.#download(item.url, true);
+			if (!bytes) return null;
+			const checked = await verifyHash(item, i, bytes);
+			if (!checked.ok) {
+				this.error = checked.error;
+				return null;
+			}
+			modules.push({ name: named.names[i], bytes, sha256: checked.sha256 });
 		}
 		const state = this.#newState(
 			{ kind: 'manifest', name, manifest: manifestForState(input) },
 			name
 		);
 		applyManifest(state, m);
-		return this.#open(state, bytes);
+		const linked = modules.filter((_, i) => i !== named.main);
+		return this.#open(state, modules[named.main].bytes, true, linked);
 	}
 
 	/** Makes a session the active one. */
@@ -344,11 +360,21 @@ export class Workspace {
 	async #reopen(state: WorkspaceState): Promise<boolean> {
 		if (state.v !== 1) return false;
 		if (state.layout) this.layout = clampLayout(state.layout);
+		const lost: string[] = [];
 		for (const plugin of state.plugins) {
 			const bytes = await this.#bytesFor(plugin);
+			const linked = await this.#linkedFor(plugin);
+			if (!linked) lost.push(plugin.name);
 			// Saved state is not checked on the way in; an older build saved timeouts no timer can wait.
 			const settings = withUsableTimeout(plugin.settings);
-			if (bytes) await this.#open({ ...plugin, settings }, bytes, false);
+			if (bytes && linked) await this.#open({ ...plugin, settings }, bytes, false, linked);
+		}
+		if (lost.length) {
+			this.error = fail(
+				'load',
+				`${lost.map((n) => `"${n}"`).join(', ')} could not be reopened: ${lost.length === 1 ? 'it is a manifest' : 'they are manifests'} of several modules, and the bytes of a linked module are no longer in this browser's storage.`,
+				'Load the manifest again.'
+			).error;
 		}
 		if (state.activeId && this.sessions.some((s) => s.id === state.activeId)) {
 			this.activeId = state.activeId;
@@ -375,6 +401,22 @@ export class Workspace {
 		return null;
 	}
 
+	/** A saved plugin's linked modules from storage; null when one of them is gone. */
+	async #linkedFor(plugin: PluginState): Promise<LinkedBytes[] | null> {
+		if (plugin.source.kind === 'example') {
+			const name = plugin.source.name;
+			const meta = this.examples.find((e) => e.name === name);
+			return meta ? this.#exampleLinked(meta) : [];
+		}
+		const linked: LinkedBytes[] = [];
+		for (const { name, sha256 } of plugin.linked ?? []) {
+			const kept = await this.storage.blobGet(sha256);
+			if (!kept.ok || !kept.bytes) return null;
+			linked.push({ name, bytes: kept.bytes, sha256 });
+		}
+		return linked;
+	}
+
 	#newState(source: PluginSource, name = sourceName(source)): PluginState {
 		const id = `p${Date.now().toString(36)}${(this.#nextId++).toString(36)}`;
 		return {
@@ -389,14 +431,19 @@ export class Workspace {
 		};
 	}
 
-	async #open(state: PluginState, bytes: Uint8Array, persist = true): Promise<PluginSession> {
+	async #open(
+		state: PluginState,
+		bytes: Uint8Array,
+		persist = true,
+		linked: LinkedBytes[] = []
+	): Promise<PluginSession> {
 		this.error = null;
 		// The worker hashes the bytes (see PluginSession.load): a saved hash may be of other bytes (a URL).
 		const session = new PluginSession({ ...state, sha256: null }, this.storage, tabMemoryBudget);
 		this.sessions = [...this.sessions, session];
 		this.activeId = session.id;
 		session.keepNotice = keepNotice(state.source, bytes.byteLength);
-		const loaded = await session.load(bytes);
+		const loaded = await session.load(bytes, null, linked);
 		const sha256 = session.sha256;
 		// Only a module that compiled is kept: one that failed would fail again after every reload.
 		const compiled = loaded.module !== null;
@@ -404,6 +451,15 @@ export class Workspace {
 		if (persist && compiled && sha256 && keepable(bytes.byteLength) && kind !== 'example') {
 			const kept = await this.storage.blobPut(sha256, bytes, state.name);
 			if (!kept.ok) session.storageError = kept.error;
+			// A manifest's other modules are kept too: without them it could not come back.
+			for (const l of linked.filter((m) => keepable(m.bytes.byteLength))) {
+				const keptLinked = await this.storage.blobPut(
+					l.sha256,
+					l.bytes,
+					`${state.name}: ${l.name}`
+				);
+				if (!keptLinked.ok) session.storageError = keptLinked.error;
+			}
 		}
 		await this.save();
 		return session;

@@ -128,7 +128,10 @@ test('a memory64 module that grows past Max memory is stopped', async ({ page })
 	await page.getByRole('button', { name: 'Run' }).click();
 	const alert = page.getByRole('region', { name: 'Output' }).getByRole('alert');
 	await expect(alert).toHaveAttribute('data-kind', 'limit');
-	await expect(alert).toContainText('4096 pages (256 MiB) of a 4096 pages (256 MiB) cap');
+	// Max memory bounds growth from instantiation on, as native max_pages does: 16 pages + 4096.
+	await expect(alert).toContainText(
+		'4112 pages (257 MiB), grown from 16 pages (1 MiB), under a Max memory of 4096 pages (256 MiB) of growth'
+	);
 	await expectNoLongTask(page);
 });
 

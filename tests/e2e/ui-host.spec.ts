@@ -358,14 +358,14 @@ test('a small memory cap makes the Memory hog stop with a limit error naming the
 	await openApp(page);
 	await load(page, 'Memory hog');
 	const settings = await openSettings(page);
-	// The hog grows 16 pages at a time from 1, so a cap of 33 is reached exactly.
+	// The hog grows 16 pages at a time from 1: at 33 pages the next step would pass 1 + 33.
 	await settings.getByRole('spinbutton', { name: 'Max memory (64 KiB pages)' }).fill('33');
 	await settings.getByRole('button', { name: 'Apply settings' }).click();
 	await expect(settings.getByRole('textbox', { name: 'Manifest' })).toHaveValue(/"max_pages": 33/);
 	await run(page);
 	const alert = page.getByRole('alert');
 	await expect(alert).toContainText('limit');
-	await expect(alert).toContainText('of a 33 pages');
+	await expect(alert).toContainText('under a Max memory of 33 pages');
 });
 
 test('About the host ABI explains the host functions and closes with Escape', async ({ page }) => {

@@ -16,6 +16,7 @@ interface ExampleEntry {
 	tags: string[];
 	config?: Record<string, string>;
 	allowedHosts?: string[];
+	linked?: { name: string; file: string; size: number; sha256: string }[];
 	file: string;
 	size: number;
 	sha256: string;
@@ -90,8 +91,22 @@ describe.each(index.map((entry) => [entry.name, entry] as const))('example %s', 
 		expect(exported).toContainEqual({ name: entry.export, kind: 'function' });
 		expect(exported).toContainEqual({ name: 'memory', kind: 'memory' });
 		// AssemblyScript's default `abort` is an `env.abort` import, which no Extism host provides.
-		const fromEnv = WebAssembly.Module.imports(module).filter((imp) => imp.module === 'env');
+		// The pre-1.0 PDK example imports the old kernel, `env` `extism_*`, on purpose (meta `legacyPdk`).
+		const fromEnv = WebAssembly.Module.imports(module).filter(
+			(imp) => imp.module === 'env' && !(name === 'legacy-pdk' && imp.name.startsWith('extism_'))
+		);
 		expect(fromEnv).toEqual([]);
+	});
+
+	it('lists its linked modules, each built next to it with the listed size and sha256', () => {
+		const linked = entry.linked;
+		for (const [i, l] of (linked ?? []).entries()) {
+			expect(l.file).toBe(`${name}.linked-${i}.wasm`);
+			const bytes = readFileSync(join(outDir, l.file));
+			expect(bytes.byteLength).toBe(l.size);
+			expect(createHash('sha256').update(bytes).digest('hex')).toBe(l.sha256);
+		}
+		expect(name !== 'linked-shout' || linked?.[0]?.name === 'shouter').toBe(true);
 	});
 });
 

@@ -60,7 +60,8 @@ const GROWER = `(module
 describe('limitMemory', () => {
 	it('adds a maximum to a memory that has none, and the engine enforces it', async () => {
 		const original = wat(GROWER);
-		const r = limited(original, 3);
+		// The memory starts at 1 page and may grow by the cap: at most 1 + 2 = 3 pages.
+		const r = limited(original, 2);
 		expect(r.changed).toBe(true);
 		expect(r.before).toEqual({
 			minPages: 1,
@@ -91,13 +92,14 @@ describe('limitMemory', () => {
 		const r = limited(wat('(module (memory 2 100))'), 10);
 		expect(r.changed).toBe(true);
 		expect(r.before?.maxPages).toBe(100);
+		// Growth is what the cap bounds, as natively: 2 initial pages + 10.
 		expect(memories(r.bytes)).toEqual([
-			{ minPages: 2, maxPages: 10, imported: false, shared: false, memory64: false }
+			{ minPages: 2, maxPages: 12, imported: false, shared: false, memory64: false }
 		]);
 	});
 
 	it('keeps the module unchanged when its maximum is already tighter or equal', () => {
-		for (const max of [5, 10]) {
+		for (const max of [5, 11]) {
 			const original = wat(`(module (memory 1 ${max}))`);
 			const r = limited(original, 10);
 			expect(r.changed).toBe(false);
@@ -125,7 +127,7 @@ describe('limitMemory', () => {
 			['(module (memory i64 8))', 0x04],
 			['(module (memory i64 8 40000))', 0x05]
 		] as const) {
-			const r = limited(wat(text), 16);
+			const r = limited(wat(text), 8);
 			expect(r.changed).toBe(true);
 			expect(r.before).toMatchObject({ memory64: true, minPages: 8 });
 			expect(memories(r.bytes)).toEqual([
@@ -143,15 +145,15 @@ describe('limitMemory', () => {
 		const content = [0x01, 0x05, 0x01, ...max];
 		const original = Uint8Array.from([...HEADER, ...section(5, content)]);
 		expect(memories(original)[0]).toMatchObject({ memory64: true, maxPages: 2 ** 33 });
-		const r = limited(original, 4096);
+		const r = limited(original, 4095);
 		expect([...r.bytes.subarray(8)]).toEqual([0x05, 0x05, 0x01, 0x05, 0x01, 0x80, 0x20]);
 		expect(memories(r.bytes)[0]).toMatchObject({ memory64: true, minPages: 1, maxPages: 4096 });
 	});
 
 	it('lowers the maximum of a shared memory and keeps it shared', () => {
-		const r = limited(wat('(module (memory 8 16 shared))'), 10);
+		const r = limited(wat('(module (memory 2 16 shared))'), 8);
 		expect(memories(r.bytes)).toEqual([
-			{ minPages: 8, maxPages: 10, imported: false, shared: true, memory64: false }
+			{ minPages: 2, maxPages: 10, imported: false, shared: true, memory64: false }
 		]);
 	});
 
@@ -161,12 +163,13 @@ describe('limitMemory', () => {
 		if (!r.ok) expect(r.error.kind).toBe('limit');
 	});
 
-	it('shares the cap among several memories so that together they fit it', () => {
+	it('shares the cap among several memories so that together they grow by at most the cap', () => {
 		const r = limited(wat('(module (memory 1) (memory i64 2) (memory 1 3))'), 100);
 		const after = memories(r.bytes);
-		// The bounded one keeps its maximum of 3; the unbounded ones split the other 96 pages of headroom.
-		expect(after.map((m) => m.maxPages)).toEqual([48, 49, 3]);
-		expect(after.reduce((sum, m) => sum + (m.maxPages ?? 0), 0)).toBeLessThanOrEqual(100);
+		// The bounded one keeps its maximum of 3 (2 pages of growth); the unbounded ones split the other 98.
+		expect(after.map((m) => m.maxPages)).toEqual([50, 51, 3]);
+		// Initial 4 pages, then at most 100 more.
+		expect(after.reduce((sum, m) => sum + (m.maxPages ?? 0), 0)).toBeLessThanOrEqual(104);
 		expect(after.map((m) => m.memory64)).toEqual([false, true, false]);
 	});
 
@@ -201,9 +204,14 @@ describe('limitMemory', () => {
 		);
 	});
 
-	it('accepts a minimum equal to the limit', () => {
+	it('accepts a minimum equal to the limit, which may then grow by the limit (native Extism)', () => {
 		const r = limited(wat('(module (memory 4))'), 4);
-		expect(memories(r.bytes)[0]).toMatchObject({ minPages: 4, maxPages: 4 });
+		expect(memories(r.bytes)[0]).toMatchObject({ minPages: 4, maxPages: 8 });
+	});
+
+	it('never lets a 32-bit memory grow past 4 GiB', () => {
+		const r = limited(wat('(module (memory 40000))'), 65536);
+		expect(memories(r.bytes)[0]).toMatchObject({ minPages: 40000, maxPages: 65536 });
 	});
 
 	it('rejects a limit that is not a whole number of pages', () => {
@@ -229,8 +237,8 @@ describe('limitMemory', () => {
 			(memory (export "mem") 1)
 			(data (i32.const 0) "kept")
 			(func (export "load") (param i32) (result i32) local.get 0 i32.load8_u))`);
-		const r = limited(original, 300);
-		// The flags byte stays one byte and max 300 adds a two-byte LEB128.
+		const r = limited(original, 299);
+		// The flags byte stays one byte and max 300 (1 + 299) adds a two-byte LEB128.
 		expect(r.bytes.length).toBe(original.length + 2);
 		const instance = await instantiate(r.bytes);
 		const load = instance.exports.load as (at: number) => number;
@@ -266,7 +274,7 @@ describe('limitMemory', () => {
 			...[0x05, 0x83, 0x80, 0x80, 0x80, 0x00, 0x01, 0x00, 0x01]
 		]);
 		expect(memories(original)[0]?.maxPages).toBeNull();
-		const r = limited(original, 256);
+		const r = limited(original, 255);
 		expect([...r.bytes.subarray(8)]).toEqual([0x05, 0x05, 0x01, 0x01, 0x01, 0x80, 0x02]);
 		await expect(WebAssembly.compile(r.bytes as Uint8Array<ArrayBuffer>)).resolves.toBeInstanceOf(
 			WebAssembly.Module

@@ -10,7 +10,7 @@ function table() {
 }
 
 describe('MemoryLedger', () => {
-	it('admits blocks while linear memory + blocks + vars fit the cap, then refuses by name', () => {
+	it('admits blocks while linear memory growth + blocks + vars fit the cap, then refuses by name', () => {
 		const ledger = new MemoryLedger();
 		const { lengths, lengthOf } = table();
 		const cap = 100 * KiB;
@@ -26,7 +26,7 @@ describe('MemoryLedger', () => {
 			lengthOf
 		);
 		expect(refused?.message).toMatch(
-			/^Max memory \(100 KiB\) reached: alloc of 10 KiB would bring the plugin to 101 KiB \(linear memory 50 KiB, Extism blocks 41 KiB in 4 live blocks, vars 0 B\)\.$/
+			/^Max memory \(100 KiB\) reached: alloc of 10 KiB would bring the plugin to 101 KiB \(linear memory grown by 50 KiB since it started, Extism blocks 41 KiB in 4 live blocks, vars 0 B\)\.$/
 		);
 		expect(refused?.hint).toMatch(/Raise "Max memory" in Host settings/);
 	});

@@ -1,8 +1,22 @@
 import { formatCount } from '../list/page';
-import { EXTISM_ENV, EXTISM_USER, WASI_P1, type FuncSig, type ImportInfo } from '../wasm/types';
+import {
+	EXTISM_ENV,
+	EXTISM_USER,
+	LEGACY_ENV,
+	LEGACY_PREFIX,
+	WASI_P1,
+	WASI_UNSTABLE,
+	type ExternKind,
+	type FuncSig,
+	type ImportInfo,
+	type ModuleInfo
+} from '../wasm/types';
 
-/** Who satisfies an import: the playground's own host functions, the Extism kernel, WASI, or nobody. */
-export type ImportProvider = 'playground' | 'extism' | 'wasi' | 'mock' | 'missing';
+/**
+ * Who satisfies an import: the playground's own host functions, the Extism kernel, WASI, a mock, another
+ * module of the plugin's manifest (linked by name), or nobody.
+ */
+export type ImportProvider = 'playground' | 'extism' | 'wasi' | 'mock' | 'linked' | 'missing';
 
 /** One host function the playground provides, as documented in the UI and README. */
 export interface HostFunctionDoc {
@@ -72,6 +86,11 @@ export interface LinkOptions {
 	wasi: boolean;
 	/** `module/name` keys of imports the user has mocked. */
 	mocked?: ReadonlySet<string>;
+	/**
+	 * The other modules of a manifest, by name, with the kind of each export: an import from a module of
+	 * that name is linked to its export and to nothing else, as the Extism SDKs do.
+	 */
+	linked?: ReadonlyMap<string, ReadonlyMap<string, ExternKind>>;
 }
 
 /** `module/name`, the key used for mocks and lookups. */
@@ -81,6 +100,8 @@ export function importKey(imp: Pick<ImportInfo, 'module' | 'name'>): string {
 
 /** Says who provides one import under the given options. */
 export function providerOf(imp: ImportInfo, opts: LinkOptions): ImportProvider {
+	const module = opts.linked?.get(imp.module);
+	if (module) return module.get(imp.name) === imp.kind ? 'linked' : 'missing';
 	if (imp.kind !== 'function') return 'missing';
 	if (imp.module === EXTISM_USER && PLAYGROUND_NAMES.has(imp.name)) return 'playground';
 	if (imp.module === EXTISM_ENV && KERNEL_NAMES.has(imp.name)) return 'extism';
@@ -93,6 +114,57 @@ export function providerOf(imp: ImportInfo, opts: LinkOptions): ImportProvider {
 /** Every import nobody will provide, in module order. */
 export function missingImports(imports: readonly ImportInfo[], opts: LinkOptions): ImportInfo[] {
 	return imports.filter((imp) => providerOf(imp, opts) === 'missing');
+}
+
+/**
+ * Whether a mock can stand in for an import: a function of a host module, not one of the Extism kernel
+ * (current or pre-1.0), of WASI, or of another module of the manifest.
+ */
+export function mockable(imp: ImportInfo, opts: Pick<LinkOptions, 'linked'> = {}): boolean {
+	return (
+		imp.kind === 'function' &&
+		imp.module !== EXTISM_ENV &&
+		imp.module !== WASI_P1 &&
+		imp.module !== WASI_UNSTABLE &&
+		!(imp.module === LEGACY_ENV && imp.name.startsWith(LEGACY_PREFIX)) &&
+		!opts.linked?.has(imp.module)
+	);
+}
+
+/**
+ * The imports of a plugin's modules that a mock can stand in for, each `module/name` once: missing ones
+ * that `mockable` allows. None for a plugin built with a pre-1.0 PDK, which no mock can make run.
+ */
+export function mockCandidates(
+	infos: readonly (Pick<ModuleInfo, 'imports' | 'flavor'> | null)[],
+	opts: Omit<LinkOptions, 'mocked'>
+): ImportInfo[] {
+	if (infos.some((info) => info?.flavor === 'extism-legacy')) return [];
+	const seen = new Set<string>();
+	const out: ImportInfo[] = [];
+	for (const info of infos) {
+		for (const imp of missingImports(info?.imports ?? [], opts)) {
+			const key = importKey(imp);
+			if (!mockable(imp, opts) || seen.has(key)) continue;
+			seen.add(key);
+			out.push(imp);
+		}
+	}
+	return out;
+}
+
+/** Import namespaces a host provides (or once did): anything else names another Wasm module. */
+const HOST_MODULES: ReadonlySet<string> = new Set([
+	EXTISM_ENV,
+	EXTISM_USER,
+	WASI_P1,
+	WASI_UNSTABLE,
+	LEGACY_ENV
+]);
+
+/** What to do about imports from `module`, which no host provides: link a module of that name. */
+export function linkWithManifest(module: string): string {
+	return `Nothing provides module "${module}": it is probably another Wasm module this one is meant to be linked with. Load an Extism manifest that lists both, the other one named "${module}" (wasm: [{ "name": "${module}", "url": … }, { "name": "main", "url": … }]). If "${module}" is a host module instead, mock its functions under Host function mocks.`;
 }
 
 /** Imports grouped by module name, keeping first-seen order. */
@@ -122,7 +194,8 @@ export function quotedNames(names: readonly string[]): string {
 /** The user-facing explanation for a set of missing imports: what is missing and what to do. */
 export function describeMissing(
 	missing: readonly ImportInfo[],
-	wasiOff: boolean
+	wasiOff: boolean,
+	linked: ReadonlySet<string> = new Set()
 ): { message: string; hint: string } {
 	const names = missing
 		.slice(0, LISTED_NAMES)
@@ -136,11 +209,19 @@ export function describeMissing(
 				? `${formatCount(missing.length)} imports are not provided, first ${LISTED_NAMES}: ${names.join(', ')}.`
 				: `${missing.length} imports are not provided: ${names.join(', ')}.`;
 	const needsWasi = missing.some((m) => m.module === WASI_P1);
+	const fromLinked = missing.find((m) => linked.has(m.module));
+	const foreign = missing.find((m) => !HOST_MODULES.has(m.module) && !linked.has(m.module));
 	const hint =
 		needsWasi && wasiOff
 			? 'The module imports WASI: turn WASI on in Host settings.'
-			: missing.some((m) => m.kind !== 'function')
-				? 'The playground only provides functions; rebuild the plugin without importing memories, tables or globals.'
-				: 'Mock it under Host function mocks (return a fixed value, echo the input, look it up in a table, or fail), or rebuild the plugin against the host functions the playground provides (see About the host ABI).';
+			: fromLinked
+				? `The manifest's module "${fromLinked.module}" does not export a ${fromLinked.kind} "${fromLinked.name}": check the names in the manifest and the module, or rebuild the module so it exports it.`
+				: missing.some((m) => m.module === WASI_UNSTABLE)
+					? `"${WASI_UNSTABLE}" is WASI's snapshot from before preview 1, which no Extism SDK links: rebuild the plugin for wasm32-wasip1 ("${WASI_P1}").`
+					: foreign
+						? linkWithManifest(foreign.module)
+						: missing.some((m) => m.kind !== 'function')
+							? 'The playground only provides functions; rebuild the plugin without importing memories, tables or globals.'
+							: 'Mock it under Host function mocks (return a fixed value, echo the input, look it up in a table, or fail), or rebuild the plugin against the host functions the playground provides (see About the host ABI).';
 	return { message, hint };
 }

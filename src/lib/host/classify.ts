@@ -1,6 +1,7 @@
 import { fail, type PlaygroundError } from '../errors';
 import { formatBytes } from '../bytes/encoding';
-import { PAGE_SIZE } from '../wasm/types';
+import { PAGE_SIZE, type FuncSig } from '../wasm/types';
+import { formatSignature } from '../workspace/io';
 import { MAX_MEMORY_HINT } from './memory-cap';
 
 /** A failure raised inside a host function, recorded by the host before the error unwinds the plugin. */
@@ -21,6 +22,8 @@ export interface ThrowContext {
 	/** Linear memory after the call and its cap, in pages. */
 	memoryPages: number | null;
 	maxPages: number | null;
+	/** Linear memory right after instantiation, in pages: Max memory bounds growth from there. */
+	initialPages?: number;
 }
 
 /** The shape of a thrown value that matters here: JS errors keep only name and message across realms. */
@@ -66,10 +69,13 @@ export function classifyCallError(err: ThrownLike, ctx: ThrowContext): Playgroun
 		).error;
 	}
 	if (err.name === 'RuntimeError') {
-		if (nearCap(ctx.memoryPages, ctx.maxPages)) {
+		const initial = ctx.initialPages ?? 0;
+		const ceiling = ctx.maxPages === null ? null : ctx.maxPages + initial;
+		if (nearCap(ctx.memoryPages, ceiling)) {
+			const started = initial > 0 ? `, grown from ${describePages(initial)}, ` : ' ';
 			return fail(
 				'limit',
-				`${where} trapped (${err.message}) with its memory at ${describePages(ctx.memoryPages)} of a ${describePages(ctx.maxPages)} cap: an allocation was most likely refused.`,
+				`${where} trapped (${err.message}) with its memory at ${describePages(ctx.memoryPages)}${started}under a Max memory of ${describePages(ctx.maxPages)} of growth: an allocation was most likely refused.`,
 				MAX_MEMORY_HINT
 			).error;
 		}
@@ -87,6 +93,19 @@ export function classifyCallError(err: ThrownLike, ctx: ThrowContext): Playgroun
 		`${where} failed: ${err.message}`,
 		'This came from the runtime, not the plugin. Try again; if it persists, reload the plugin.'
 	).error;
+}
+
+/**
+ * Why an export that takes parameters cannot be called as an Extism function, which takes none (the input
+ * travels through the kernel) and returns an i32 or nothing: the SDK would pass it nothing, and the engine
+ * would fail converting the missing arguments (for an i64, "Cannot convert undefined to a BigInt").
+ * Such exports are usually meant to be imported by another module of a manifest. Returns message and hint.
+ */
+export function notCallable(exportName: string, sig: FuncSig): [string, string] {
+	return [
+		`Export "${exportName}" takes parameters ${formatSignature(sig)}, so it is not an Extism function: Extism calls an export with no arguments (the input travels through the kernel) and reads back an i32 or nothing.`,
+		'This is usually a function another module imports: load a manifest that links this module, by its name, into the module that imports it, and call that one. Pick an export without parameters to call this module on its own.'
+	];
 }
 
 /** The error for a call that returned non-zero without calling `error_set`. */
@@ -121,5 +140,6 @@ function nearCap(pages: number | null, cap: number | null): boolean {
 }
 
 function describePages(pages: number | null): string {
-	return pages === null ? 'unknown' : `${pages} pages (${formatBytes(pages * PAGE_SIZE)})`;
+	if (pages === null) return 'unknown';
+	return `${pages} page${pages === 1 ? '' : 's'} (${formatBytes(pages * PAGE_SIZE)})`;
 }

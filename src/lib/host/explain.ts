@@ -3,9 +3,22 @@
  * AssemblyScript that declares them, and what to do about an import nobody provides.
  */
 import type { ImportInfo } from '../wasm/types';
-import { EXTISM_ENV, EXTISM_USER, WASI_P1 } from '../wasm/types';
+import {
+	EXTISM_ENV,
+	EXTISM_USER,
+	LEGACY_ENV,
+	LEGACY_PREFIX,
+	WASI_P1,
+	WASI_UNSTABLE
+} from '../wasm/types';
 import { formatSignature } from '../workspace/io';
-import { EXTISM_KERNEL, PLAYGROUND_FUNCTIONS, quotedNames, type HostFunctionDoc } from './abi';
+import {
+	EXTISM_KERNEL,
+	linkWithManifest,
+	PLAYGROUND_FUNCTIONS,
+	quotedNames,
+	type HostFunctionDoc
+} from './abi';
 import type { HostSettings } from './settings';
 
 /** `kv_read(i64) -> i64`: a host function with its signature. */
@@ -91,6 +104,12 @@ export function missingImportAdvice(
 			? 'WASI is switched off in Host settings: set WASI to "auto" or "on" and apply.'
 			: 'Turn WASI on in Host settings and apply.';
 	}
+	if (module === WASI_UNSTABLE) {
+		return `"${WASI_UNSTABLE}" is WASI's snapshot from before preview 1, which neither the Extism JS SDK nor the playground links: rebuild the plugin with a current WASI target (wasm32-wasip1), which imports "${WASI_P1}".`;
+	}
+	if (module === LEGACY_ENV && imports.some((imp) => imp.name.startsWith(LEGACY_PREFIX))) {
+		return legacyPdk(imports).hint;
+	}
 	if (module === EXTISM_USER) {
 		return `The playground provides only ${playgroundNames()} in "${EXTISM_USER}", not ${names}. ${MOCK_IT}`;
 	}
@@ -99,5 +118,29 @@ export function missingImportAdvice(
 			imports.length === 1 ? 'is not an Extism kernel function' : 'are not Extism kernel functions';
 		return `${names} ${verb} this SDK links (it links ${EXTISM_KERNEL.length}, listed in About the host ABI). The plugin was probably built for another SDK version: rebuild it with a current PDK, or mock it under Host function mocks.`;
 	}
-	return `Nothing provides module "${module}". The playground links the Extism kernel ("${EXTISM_ENV}"), its own ${playgroundNames()} ("${EXTISM_USER}") and WASI ("${WASI_P1}"). ${MOCK_IT}`;
+	const provided = `The playground links the Extism kernel ("${EXTISM_ENV}"), its own ${playgroundNames()} ("${EXTISM_USER}") and WASI ("${WASI_P1}").`;
+	// `env` is where toolchains put their own runtime imports (AssemblyScript's abort...), not a module name.
+	if (module === LEGACY_ENV) return `Nothing provides module "${module}". ${provided} ${MOCK_IT}`;
+	return `${provided} ${linkWithManifest(module)}`;
+}
+
+/**
+ * What to say about a plugin built with a pre-1.0 Extism PDK (Extism 0.x), which imports the kernel from
+ * `env` as `extism_*`: Extism 1.0 moved the kernel to `extism:host/env` (without the prefix) and user host
+ * functions to `extism:host/user`, and current SDKs (the JS SDK this playground runs included) link only those.
+ * `imports` are the module's imports.
+ */
+export function legacyPdk(imports: readonly ImportInfo[]): { message: string; hint: string } {
+	const kernel = imports.filter(
+		(imp) => imp.module === LEGACY_ENV && imp.name.startsWith(LEGACY_PREFIX)
+	);
+	const names = quotedNames(kernel.map((imp) => imp.name));
+	const renamed = kernel
+		.slice(0, 2)
+		.map((imp) => `"${imp.name}" is now "${EXTISM_ENV}" "${imp.name.slice(LEGACY_PREFIX.length)}"`)
+		.join(', ');
+	return {
+		message: `This plugin was built with a pre-1.0 Extism PDK (Extism 0.x, before the 1.0 release of January 2024): it imports the Extism kernel from "${LEGACY_ENV}" as ${names}. Current Extism SDKs, including the JS SDK the playground runs, link the kernel only as "${EXTISM_ENV}" (${renamed}), so this plugin cannot run here or in any current Extism host.`,
+		hint: `Rebuild it with a current (1.x) PDK: Rust extism-pdk 1.x, Go github.com/extism/go-pdk 1.x, JS PDK (extism-js) 1.x, AssemblyScript @extism/as-pdk 1.x, C/C++ extism-pdk.h 1.x, Haskell, Zig or .NET PDK 1.x. The plugin's code rarely changes; host functions it imported from "${LEGACY_ENV}" are imported from "${EXTISM_USER}" by current PDKs.`
+	};
 }

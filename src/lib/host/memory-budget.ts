@@ -26,6 +26,19 @@ export function capBytes(maxPages: number | null, budget = TAB_MEMORY_BUDGET): n
 }
 
 /**
+ * What a plugin may come to hold under `maxPages` when its modules' memories start at `initialPages` in
+ * all: Max memory bounds growth from instantiation on, as `memory.max_pages` does in native Extism, so the
+ * initial memory comes on top of it (null: no Max memory, the whole tab budget).
+ */
+export function reservedBytes(
+	maxPages: number | null,
+	initialPages: number,
+	budget = TAB_MEMORY_BUDGET
+): number {
+	return maxPages === null ? budget : Math.min((maxPages + initialPages) * PAGE_SIZE, budget);
+}
+
+/**
  * Whether `wanted` fits in `budget` beside the other holders (a reservation with the same id is replaced,
  * not added to). Refuses with a `limit` error naming the budget, the holders and the ways out.
  */

@@ -1,4 +1,5 @@
 import { formatBytes } from '../bytes/encoding';
+import { PAGE_SIZE } from '../wasm/types';
 
 /**
  * What a live Extism block costs beyond its bytes: the ArrayBuffer, DataView and Block objects the SDK
@@ -11,6 +12,29 @@ export const BLOCK_OVERHEAD = 256;
  * within a call (a slot per block), and is cut back when the next call starts.
  */
 export const SLOT_BYTES = 8;
+
+/**
+ * How much linear memory grew since instantiation, in bytes: what counts against Max memory. Native Extism
+ * applies `memory.max_pages` as a budget for all memory growth from instantiation on (the plugin's own and
+ * the kernel's, where input and blocks live), so a module that starts at 17 pages runs with max_pages 17
+ * and a 128 KiB input (Extism's test_memory_max); the initial memory must only fit the cap.
+ */
+export function grownBytes(pages: number | null, initialPages: number): number {
+	return Math.max(0, (pages ?? 0) - initialPages) * PAGE_SIZE;
+}
+
+/**
+ * Why an input cannot be handed to a plugin under `maxPages`, or null when it fits: native Extism places the
+ * input in the kernel's memory, which counts against `memory.max_pages`, so an input larger than the cap
+ * fails with "oom" there. Checked before the call, so the error names the input instead of a later trap.
+ */
+export function inputRefusal(bytes: number, maxPages: number | null): CapRefusal | null {
+	if (maxPages === null || bytes <= maxPages * PAGE_SIZE) return null;
+	return {
+		message: `The input (${formatBytes(bytes)}) is larger than Max memory (${maxPages} pages, ${formatBytes(maxPages * PAGE_SIZE)}): as in native Extism, the input is memory the plugin holds, so it cannot be handed over.`,
+		hint: MAX_MEMORY_HINT
+	};
+}
 
 /** The hint of every Max memory refusal. */
 export const MAX_MEMORY_HINT =
@@ -25,7 +49,8 @@ export interface CapRefusal {
 /**
  * Counts what one plugin holds outside its linear memory, which the engine caps on its own: Extism blocks
  * (from `alloc` and from host functions that store a value) and vars. Each request is admitted only when
- * linear memory + blocks + vars + the request fit the plugin's Max memory. Blocks freed behind the ledger's
+ * the growth of linear memory since instantiation (`grownBytes`) + the call's input (which native Extism
+ * keeps in the kernel's memory) + blocks + vars + the request fit the plugin's Max memory. Blocks freed behind the ledger's
  * back (the SDK frees log and key blocks, a new call drops them all) are found by asking the block's
  * current length (`lengthOf`) whenever the count nears the cap, so the count only ever errs high, briefly.
  */
@@ -51,15 +76,17 @@ export class MemoryLedger {
 		request: { bytes: number; what: string },
 		linear: number,
 		cap: number,
-		lengthOf: (index: number) => number
+		lengthOf: (index: number) => number,
+		input = 0
 	): CapRefusal | null {
-		if (this.#total(linear, request.bytes) <= cap) return null;
+		if (this.#total(linear + input, request.bytes) <= cap) return null;
 		this.#prune(lengthOf);
-		const total = this.#total(linear, request.bytes);
+		const total = this.#total(linear + input, request.bytes);
 		if (total <= cap) return null;
 		const { blocks, vars } = this.held;
+		const given = input > 0 ? `, the input ${formatBytes(input)}` : '';
 		return {
-			message: `Max memory (${formatBytes(cap)}) reached: ${request.what} would bring the plugin to ${formatBytes(total)} (linear memory ${formatBytes(linear)}, Extism blocks ${formatBytes(blocks)} in ${this.#blocks.size} live blocks, vars ${formatBytes(vars)}).`,
+			message: `Max memory (${formatBytes(cap)}) reached: ${request.what} would bring the plugin to ${formatBytes(total)} (linear memory grown by ${formatBytes(linear)} since it started${given}, Extism blocks ${formatBytes(blocks)} in ${this.#blocks.size} live blocks, vars ${formatBytes(vars)}).`,
 			hint: MAX_MEMORY_HINT
 		};
 	}

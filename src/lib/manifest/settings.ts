@@ -7,6 +7,7 @@ import { fail, type Result } from '../errors';
 import { DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type HostSettings } from '../host/settings';
 import { findJsonError, parseJson } from '../workspace/io';
 import type { PluginSource } from '../workspace/types';
+import { MAIN_MODULE, nameModules } from '../wasm/module-set';
 import {
 	parseManifest,
 	toManifestJson,
@@ -54,6 +55,47 @@ export function sourceWasm(
 	}
 }
 
+/**
+ * How a manifest names every module of the plugin: `sourceWasm`'s one module, or for a plugin of several
+ * modules (a manifest's, or an example's, which the example build writes as `<name>.linked-<i>.wasm`) each
+ * module under its name, main last, hashes pinning the loaded bytes.
+ */
+export function sourceWasmList(
+	source: PluginSource,
+	sha256: string | null,
+	baseUrl: string,
+	linked: readonly { name: string; sha256: string }[]
+): SettingsWasm[] {
+	const main = sourceWasm(source, sha256, baseUrl);
+	if (linked.length === 0) return [main];
+	if (source.kind === 'example') {
+		return [
+			...linked.map((l, i) => ({
+				name: l.name,
+				url: new URL(`examples/${source.name}.linked-${i}.wasm`, baseUrl).href,
+				hash: l.sha256
+			})),
+			{ ...main, name: MAIN_MODULE }
+		];
+	}
+	const parsed = source.kind === 'manifest' ? parseManifest(source.manifest) : null;
+	const named = parsed?.ok ? nameModules(parsed.manifest.wasm) : null;
+	if (source.kind !== 'manifest' || !parsed?.ok || !named?.ok) {
+		return [main, ...linked.map((l) => ({ path: l.name, hash: l.sha256 }))];
+	}
+	const base = source.name.replace(/\.json$/i, '');
+	return parsed.manifest.wasm.map((item, i) => {
+		const name = named.names[i];
+		const hash = i === named.main ? sha256 : linked.find((l) => l.name === name)?.sha256;
+		const pinned = hash ? { hash } : {};
+		if (item.kind !== 'url') return { path: `${base}.${i}.wasm`, name, ...pinned };
+		const out: ManifestJsonWasm = { url: resolve(item.url, baseUrl) };
+		if (item.headers !== undefined) out.headers = { ...item.headers };
+		if (item.method !== undefined) out.method = item.method;
+		return { ...out, name, ...pinned };
+	});
+}
+
 function resolve(url: string, baseUrl: string): string {
 	try {
 		return new URL(url, baseUrl).href;
@@ -66,7 +108,10 @@ function resolve(url: string, baseUrl: string): string {
  * The manifest equivalent to the settings, every field written out (`null` where there is no limit) so it
  * doubles as a template to edit.
  */
-export function settingsManifest(settings: HostSettings, wasm: SettingsWasm): SettingsManifest {
+export function settingsManifest(
+	settings: HostSettings,
+	wasm: SettingsWasm | SettingsWasm[]
+): SettingsManifest {
 	const parsed: ParsedManifest = {
 		wasm: [],
 		config: settings.config,
@@ -74,7 +119,10 @@ export function settingsManifest(settings: HostSettings, wasm: SettingsWasm): Se
 		memory: settings.memory,
 		timeoutMs: settings.timeoutMs
 	};
-	return { ...toManifestJson(parsed, { includeEmpty: true }), wasm: [wasm] };
+	return {
+		...toManifestJson(parsed, { includeEmpty: true }),
+		wasm: Array.isArray(wasm) ? wasm : [wasm]
+	};
 }
 
 /**
@@ -103,7 +151,7 @@ export function settingsFromManifest(m: ParsedManifest, base: HostSettings): Hos
  */
 export function applySettingsManifest(
 	text: string,
-	wasm: SettingsWasm,
+	wasm: SettingsWasm | SettingsWasm[],
 	base: HostSettings
 ): Result<{ settings: HostSettings }> {
 	const syntax = findJsonError(text);
@@ -122,7 +170,7 @@ export function applySettingsManifest(
 			'Reset the text to the settings in force and edit from there.'
 		);
 	}
-	if (canonical(root.wasm) !== canonical([wasm])) {
+	if (canonical(root.wasm) !== canonical(Array.isArray(wasm) ? wasm : [wasm])) {
 		return fail(
 			'load',
 			'The manifest\'s "wasm" no longer names the loaded module; this editor changes host settings only.',

@@ -172,6 +172,15 @@ export async function fromWorkspace(
 			});
 			continue;
 		}
+		if (plugin.linked?.length) {
+			notes.push({
+				pluginId: plugin.id,
+				name: plugin.name,
+				kind: 'left-out',
+				message: `"${plugin.name}" is left out: it is a manifest of ${plugin.linked.length + 1} modules linked by name, and links and workspace files carry one module per plugin so far. Share the manifest file itself instead.`
+			});
+			continue;
+		}
 		const source = await shareSource(plugin, input.modules.get(plugin.id), inlineLimit, notes);
 		if (!source) continue;
 		if (plugin.id === input.workspace.activeId) activeIndex = plugins.length;

@@ -1,7 +1,10 @@
 import { fail, type PlaygroundError, type Result } from '../errors';
 import {
 	EXTISM_ENV,
+	LEGACY_ENV,
+	LEGACY_PREFIX,
 	WASI_P1,
+	WASI_UNSTABLE,
 	type ExportInfo,
 	type ExternKind,
 	type FuncSig,
@@ -480,6 +483,15 @@ function readHeader(bytes: Uint8Array): void {
 	);
 }
 
+/** Extism's kernel (`extism:host/env`), a pre-1.0 PDK's kernel (`env` `extism_*`), or neither. */
+function flavorOf(imports: readonly ImportInfo[]): ModuleInfo['flavor'] {
+	if (imports.some((i) => i.module === EXTISM_ENV)) return 'extism';
+	if (imports.some((i) => i.module === LEGACY_ENV && i.name.startsWith(LEGACY_PREFIX))) {
+		return 'extism-legacy';
+	}
+	return 'raw';
+}
+
 /** Id of the start section, which names a function run at instantiation. */
 const START_SECTION = 8;
 
@@ -530,8 +542,8 @@ export function parseModule(bytes: Uint8Array): Result<{ info: ModuleInfo; layou
 		const { imports, exports } = resolve(c);
 		const info: ModuleInfo = {
 			size: bytes.length,
-			flavor: imports.some((i) => i.module === EXTISM_ENV) ? 'extism' : 'raw',
-			needsWasi: imports.some((i) => i.module === WASI_P1),
+			flavor: flavorOf(imports),
+			needsWasi: imports.some((i) => i.module === WASI_P1 || i.module === WASI_UNSTABLE),
 			exports,
 			imports,
 			memories: c.memories,

@@ -68,8 +68,10 @@ export function shareCap(
 }
 
 /**
- * Caps the memories the module defines so that together they hold at most `maxPages` pages: one memory
- * gets the whole cap; several share it (`shareCap`). 32- and 64-bit (memory64, u64 limits) and shared
+ * Caps the memories the module defines so that together they grow by at most `maxPages` pages beyond their
+ * initial size, as `memory.max_pages` bounds growth from instantiation on in native Extism; the initial
+ * memory must itself fit in `maxPages` (native Extism fails such a module with "oom"). One memory gets the
+ * whole growth; several share it (`shareCap`); no 32-bit memory goes past 4 GiB. 32- and 64-bit (memory64, u64 limits) and shared
  * memories are all rewritten; a module that wants more than the cap at start, or whose memory uses a custom
  * page size (which the cap, counted in 64 KiB pages, cannot bound), is refused. Imported memories stay as
  * they are: nothing in the playground provides one, so such a module does not link. `before` is the first
@@ -117,9 +119,12 @@ export function limitMemory(
 	const caps = shareCap(
 		entries.map(({ info: m }) => ({
 			min: m.minPages,
-			wants: m.maxPages === null ? Infinity : m.maxPages - m.minPages
+			wants: Math.min(
+				m.maxPages === null ? Infinity : m.maxPages - m.minPages,
+				m.memory64 ? Infinity : MAX_WASM32_PAGES - m.minPages
+			)
 		})),
-		maxPages
+		minimum + maxPages
 	);
 	const encoded: number[][] = [];
 	let changed = false;

@@ -34,15 +34,18 @@ export interface MemoryInfo {
 	memory64: boolean;
 }
 
-/** What kind of plugin a module is: an Extism PDK plugin imports `extism:host/env`; anything else is raw. */
-export type ModuleFlavor = 'extism' | 'raw';
+/**
+ * What kind of plugin a module is: an Extism PDK plugin imports `extism:host/env`; one built with a pre-1.0
+ * PDK imports the kernel from `env` as `extism_*` (`extism-legacy`); anything else is raw.
+ */
+export type ModuleFlavor = 'extism' | 'extism-legacy' | 'raw';
 
 /** Everything the playground learns from a module's bytes before instantiating it. */
 export interface ModuleInfo {
 	/** Size of the module in bytes. */
 	size: number;
 	flavor: ModuleFlavor;
-	/** True when it imports anything from `wasi_snapshot_preview1`. */
+	/** True when it imports anything from WASI (`wasi_snapshot_preview1` or `wasi_unstable`). */
 	needsWasi: boolean;
 	exports: ExportInfo[];
 	imports: ImportInfo[];
@@ -59,5 +62,11 @@ export const EXTISM_ENV = 'extism:host/env';
 export const EXTISM_USER = 'extism:host/user';
 /** Import namespace of WASI preview 1. */
 export const WASI_P1 = 'wasi_snapshot_preview1';
+/** Import namespace of WASI's snapshot before preview 1, which no Extism SDK links. */
+export const WASI_UNSTABLE = 'wasi_unstable';
+/** Import namespace of pre-1.0 Extism PDKs, whose kernel imports are named `extism_*`. */
+export const LEGACY_ENV = 'env';
+/** Prefix of the kernel imports of pre-1.0 Extism PDKs (`env` `extism_input_length`...). */
+export const LEGACY_PREFIX = 'extism_';
 /** Bytes in a wasm page. */
 export const PAGE_SIZE = 65536;

@@ -17,6 +17,11 @@ export interface PluginState {
 	source: PluginSource;
 	/** sha256 of the module bytes, once known. */
 	sha256: string | null;
+	/**
+	 * A manifest's other modules, linked into this one by name, with the sha256 of their bytes (kept in
+	 * storage like the main module's); absent for a plugin of one module.
+	 */
+	linked?: { name: string; sha256: string }[];
 	settings: HostSettings;
 	exportName: string;
 	input: string;
@@ -63,6 +68,8 @@ export interface ExampleMeta {
 	allowedHosts?: string[];
 	/** The hook ABI the example teaches (`bub`, `bifrost`), when it teaches one. */
 	abi?: string;
+	/** Other modules of the example's manifest, linked into the main one (`file`) by name. */
+	linked?: { name: string; file: string; size: number; sha256: string }[];
 	/** For bub examples: the hook → export bindings of its Bub config entry. */
 	hooks?: Record<string, string>;
 	file: string;

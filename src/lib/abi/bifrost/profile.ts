@@ -30,10 +30,13 @@ export const bifrostProfile: RawProfile = {
 	hooks: BIFROST_HOOKS,
 
 	detect(info: ModuleInfo) {
-		if (info.flavor === 'extism') {
+		if (info.flavor !== 'raw') {
 			return {
 				matches: false,
-				detail: 'Imports the Extism kernel (extism:host/env): an Extism plugin, not a Bifrost one.'
+				detail:
+					info.flavor === 'extism'
+						? 'Imports the Extism kernel (extism:host/env): an Extism plugin, not a Bifrost one.'
+						: 'Imports the pre-1.0 Extism kernel (env extism_*): an old Extism plugin, not a Bifrost one.'
 			};
 		}
 		const report = detectRevision(info);

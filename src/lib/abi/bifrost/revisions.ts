@@ -125,10 +125,14 @@ export function findAllocator(info: ModuleInfo): Allocator | null {
 
 /**
  * Whether the playground calls this module through its own allocator instead of the Extism SDK: it imports
- * nothing from Extism's kernel and exports `plugin_malloc` or `malloc`.
+ * nothing from Extism's kernel (current or pre-1.0) and exports `plugin_malloc` or `malloc`.
  */
 export function isRawAbiModule(info: ModuleInfo): boolean {
-	return !info.imports.some((i) => i.module === EXTISM_ENV) && findAllocator(info) !== null;
+	return (
+		info.flavor === 'raw' &&
+		!info.imports.some((i) => i.module === EXTISM_ENV) &&
+		findAllocator(info) !== null
+	);
 }
 
 function allocatorProblems(info: ModuleInfo, allocator: Allocator): string[] {
