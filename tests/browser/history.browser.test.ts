@@ -79,7 +79,8 @@ describe('history storage', () => {
 				duration: 2.5,
 				inputSize: 1,
 				outputSize: 3,
-				errorKind: 'trap'
+				errorKind: 'trap',
+				timings: { roundTrip: null, call: 2.5, instantiate: null, host: 0, plugin: 2.5 }
 			},
 			events: 7
 		});

@@ -331,6 +331,8 @@ test('Host settings: an edited manifest applies, and a wrong one names the field
 	await load(page, 'Count vowels');
 	const settings = await openSettings(page);
 	const textbox = settings.getByRole('textbox', { name: 'Manifest' });
+	// The worker hashes the module while it loads; the manifest shows the hash once it is known.
+	await expect(textbox).toHaveValue(/"hash": "[0-9a-f]{64}"/);
 	const manifest = JSON.parse(await textbox.inputValue()) as {
 		wasm: { url: string; hash: string }[];
 		config: Record<string, string>;
