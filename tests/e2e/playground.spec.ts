@@ -10,7 +10,7 @@ async function openApp(page: Page) {
 
 async function pickExample(page: Page, title: string) {
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 test('loads greet, runs it, and shows the output and the trace', async ({ page }) => {
@@ -132,8 +132,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		await page.getByRole('button', { name: 'Run', exact: true }).click();
 		await expect(page.getByRole('region', { name: 'Trace' })).toContainText('var_set');
 		await shot('playground');
-		await page.getByRole('region', { name: 'Trace' }).scrollIntoViewIfNeeded();
+		await page
+			.getByRole('region', { name: 'Trace' })
+			.getByRole('button', { name: /var_set/ })
+			.click();
 		await shot('trace');
+		await pickExample(page, 'Bub: prompt builder');
+		await page.getByRole('button', { name: 'Call hook' }).click();
+		await expect(page.getByRole('region', { name: 'Decoded result' })).toBeVisible();
+		await shot('hook-abi');
+		await page.getByRole('button', { name: 'View WAT' }).click();
+		await expect(page.getByRole('dialog', { name: /^WAT:/ })).toContainText('converted in');
+		await shot('wat');
+		await page.keyboard.press('Escape');
 		await pickExample(page, 'Trap');
 		await page.getByRole('button', { name: 'Run', exact: true }).click();
 		await expect(page.getByRole('alert')).toContainText('trapped');
