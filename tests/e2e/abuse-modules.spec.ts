@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
 import { expect, test } from './fixtures';
 import { buildWat, LONG_TASK_BUDGET_MS, longestTask, watchLongTasks } from './hostile';
+import { uleb } from '../fixtures/big-module';
 
 /** Opens the app, recording long tasks from the first navigation, and waits for the catalogue. */
 async function openApp(page: Page) {
@@ -54,25 +55,13 @@ function manyMissingImports(count: number): Promise<Buffer> {
 		(func (export "run") (result i32) (i32.const 0)))`);
 }
 
-/** Unsigned LEB128, as section and name lengths are written. */
-function leb(n: number): number[] {
-	const out: number[] = [];
-	do {
-		let b = n & 0x7f;
-		n = Math.floor(n / 128);
-		if (n > 0) b |= 0x80;
-		out.push(b);
-	} while (n > 0);
-	return out;
-}
-
 /** A custom section: id 0, its size, its name, then the payload. */
 function customSection(name: string, payload: Buffer): Buffer {
 	const content = Buffer.concat([
-		Buffer.from([...leb(name.length), ...Buffer.from(name)]),
+		Buffer.from([...uleb(name.length), ...Buffer.from(name)]),
 		payload
 	]);
-	return Buffer.concat([Buffer.from([0, ...leb(content.length)]), content]);
+	return Buffer.concat([Buffer.from([0, ...uleb(content.length)]), content]);
 }
 
 /**
@@ -87,10 +76,10 @@ async function hugeNameSection(functions: number, nameBytes: number): Promise<Bu
 	const module = await buildWat(`(module (memory (export "memory") 1) ${funcs.join('\n')})`);
 	const name = Buffer.alloc(nameBytes, 0x61);
 	const entries = Array.from({ length: functions }, (_, i) =>
-		Buffer.concat([Buffer.from([...leb(i), ...leb(nameBytes)]), name])
+		Buffer.concat([Buffer.from([...uleb(i), ...uleb(nameBytes)]), name])
 	);
-	const map = Buffer.concat([Buffer.from(leb(functions)), ...entries]);
-	const subsection = Buffer.concat([Buffer.from([1, ...leb(map.length)]), map]);
+	const map = Buffer.concat([Buffer.from(uleb(functions)), ...entries]);
+	const subsection = Buffer.concat([Buffer.from([1, ...uleb(map.length)]), map]);
 	return Buffer.concat([module, customSection('name', subsection)]);
 }
 

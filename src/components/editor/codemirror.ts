@@ -18,6 +18,7 @@ import { EditorView, highlightSpecialChars, keymap, placeholder } from '@codemir
 import { tags } from '@lezer/highlight';
 import { findJsonError } from '../../lib/workspace/io';
 import type { InputMode } from '../../lib/workspace/types';
+import { SHARED_THEME } from './theme-spec';
 
 /** What the editor needs from its host component. */
 export interface InputEditorOptions {
@@ -54,38 +55,12 @@ export interface InputEditor {
 /** Marks transactions that bring in outside text, so they are not reported back as user edits. */
 const external = Annotation.define<boolean>();
 
-/** Colours and fonts from app.css's custom properties, so the editor follows the light and dark themes. */
+/** The shared editor theme, sized for an input, with the input editor's own tooltips and diagnostics. */
 const theme = EditorView.theme({
-	'&': {
-		backgroundColor: 'var(--panel)',
-		color: 'var(--text)',
-		border: '1px solid var(--border)',
-		borderRadius: '6px'
-	},
-	'&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '1px' },
-	'.cm-scroller': {
-		fontFamily: 'var(--mono)',
-		fontSize: '12.5px',
-		lineHeight: '1.45',
-		minHeight: '6.5rem',
-		maxHeight: '24rem',
-		overflow: 'auto'
-	},
-	'.cm-content': { caretColor: 'var(--text)', padding: '0.3rem 0' },
-	'.cm-line': { padding: '0 0.5rem' },
+	...SHARED_THEME,
+	'.cm-scroller': { ...SHARED_THEME['.cm-scroller'], minHeight: '6.5rem', maxHeight: '24rem' },
 	'.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
-	'&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection':
-		{ backgroundColor: 'color-mix(in srgb, var(--accent) 30%, transparent)' },
 	'.cm-placeholder': { color: 'var(--muted)' },
-	'.cm-gutters': {
-		backgroundColor: 'var(--code-bg)',
-		color: 'var(--muted)',
-		borderRight: '1px solid var(--border)',
-		borderRadius: '6px 0 0 6px'
-	},
-	'&.cm-focused .cm-matchingBracket': {
-		backgroundColor: 'color-mix(in srgb, var(--accent) 20%, transparent)'
-	},
 	'.cm-specialChar': { color: 'var(--err)' },
 	'.cm-tooltip': {
 		backgroundColor: 'var(--panel)',

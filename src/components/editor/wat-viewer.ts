@@ -20,6 +20,7 @@ import {
 	type DecorationSet
 } from '@codemirror/view';
 import { watHighlight, watLanguage } from './wat-language';
+import { SHARED_THEME } from './theme-spec';
 
 /** A live viewer; the host gives it text, asks it to reveal lines, and destroys it when it goes. */
 export interface WatViewer {
@@ -71,27 +72,11 @@ const targetLine = StateField.define<DecorationSet>({
 	provide: (field) => EditorView.decorations.from(field)
 });
 
-/** Colours and fonts from app.css's custom properties, so the viewer follows the light and dark themes. */
+/** The shared editor theme, filling its pane, with the viewer's own marks and search panel. */
 const theme = EditorView.theme({
-	'&': {
-		height: '100%',
-		backgroundColor: 'var(--panel)',
-		color: 'var(--text)',
-		border: '1px solid var(--border)',
-		borderRadius: '6px'
-	},
-	'&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '1px' },
-	'.cm-scroller': {
-		fontFamily: 'var(--mono)',
-		fontSize: '12.5px',
-		lineHeight: '1.45',
-		overflow: 'auto'
-	},
-	'.cm-content': { caretColor: 'var(--text)', padding: '0.3rem 0' },
-	'.cm-line': { padding: '0 0.5rem' },
+	...SHARED_THEME,
+	'&': { ...SHARED_THEME['&'], height: '100%' },
 	'.cm-cursor': { borderLeftColor: 'var(--text)' },
-	'&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection':
-		{ backgroundColor: 'color-mix(in srgb, var(--accent) 30%, transparent)' },
 	'.cm-activeLineGutter': {
 		backgroundColor: 'color-mix(in srgb, var(--accent) 12%, transparent)',
 		color: 'var(--text)'
@@ -101,15 +86,6 @@ const theme = EditorView.theme({
 		outline: '2px solid var(--warn)',
 		outlineOffset: '-2px',
 		boxShadow: 'inset 5px 0 var(--warn)'
-	},
-	'.cm-gutters': {
-		backgroundColor: 'var(--code-bg)',
-		color: 'var(--muted)',
-		borderRight: '1px solid var(--border)',
-		borderRadius: '6px 0 0 6px'
-	},
-	'&.cm-focused .cm-matchingBracket': {
-		backgroundColor: 'color-mix(in srgb, var(--accent) 20%, transparent)'
 	},
 	'.cm-searchMatch': {
 		backgroundColor: 'color-mix(in srgb, var(--focus) 25%, transparent)',
