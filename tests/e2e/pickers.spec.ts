@@ -125,6 +125,10 @@ test('a WASI command runs through _start: stdin in, stdout out, stderr in the tr
 	await expect(page.getByRole('region', { name: 'Call' })).toContainText(
 		'the input is its stdin, its stdout is the output'
 	);
+	// The module panel names it for what it is, not as a raw (Bifrost-like) module.
+	const module = page.getByRole('region', { name: 'Module' });
+	await expect(module).toContainText('WASI command (runs through _start)');
+	await expect(module).not.toContainText('Raw WebAssembly module');
 
 	const input = page.getByRole('textbox', { name: 'Input' });
 	await expect(input).toHaveAttribute('contenteditable', 'true');
