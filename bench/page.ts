@@ -530,7 +530,7 @@ async function kv(options: { writes: number; reads: number; iterations: number }
 		const oneRecord = ms(t1);
 		durableAfterShown.push(durable - (await shown));
 		durableAfterRun.push(durable - ran);
-		callMs.push(outcome.duration);
+		callMs.push(outcome.timings?.roundTrip ?? Number.NaN);
 		floorDurable.push(floor);
 		floorOneRecord.push(oneRecord);
 	}
@@ -569,7 +569,7 @@ async function kv(options: { writes: number; reads: number; iterations: number }
 		}
 		if (i < 0) continue;
 		readOps.push((options.reads / end.duration) * 1000);
-		readOpsShown.push((options.reads / outcome.duration) * 1000);
+		readOpsShown.push((options.reads / (outcome.timings?.roundTrip ?? Number.NaN)) * 1000);
 		bareOps.push((options.reads / bareMs) * 1000);
 	}
 	await bare.close();
