@@ -18,19 +18,7 @@ import { issueMarkdown } from '../../src/lib/share/markdown';
 import { decodeWorkspaceFile, encodeWorkspaceFile } from '../../src/lib/share/workspace-file';
 import type { PluginSource, PluginState } from '../../src/lib/workspace/types';
 import { sealLink } from '../fixtures/share/seal';
-
-/** Bytes that do not compress: xorshift noise. */
-function noise(size: number, seed = 1): Uint8Array {
-	const out = new Uint8Array(size);
-	let x = seed;
-	for (let i = 0; i < size; i++) {
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		out[i] = x & 0xff;
-	}
-	return out;
-}
+import { noise } from '../fixtures/share/noise';
 
 const MAIN = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1);
 const SHOUTER = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 2);
