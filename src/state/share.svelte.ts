@@ -15,6 +15,7 @@ import {
 	fromWorkspace,
 	toWorkspace,
 	verifyModule,
+	type OpenedPlugin,
 	type RecordedCall,
 	type SharedAbi,
 	type SharedSource,
@@ -29,6 +30,7 @@ import {
 } from '../lib/share/workspace-file';
 import { download } from '../lib/net/download';
 import { abiStateFor, pretty, type AbiChoice } from './abi.svelte';
+import type { LinkedBytes } from './plugin-session.svelte';
 import type { Workspace } from './workspace.svelte';
 
 /** What the Share dialog shows. */
@@ -69,6 +71,7 @@ export class Sharing {
 	async state(options: ShareOptions): Promise<{ state: ShareState; notes: ShareNote[] }> {
 		const ws = this.#workspace;
 		const modules = new Map<string, Uint8Array>();
+		const linked = new Map<string, ReadonlyMap<string, Uint8Array>>();
 		const kv = new Map<string, ReadonlyMap<string, Uint8Array>>();
 		const recorded = new Map<string, RecordedCall>();
 		const abi = new Map<string, SharedAbi>();
@@ -76,6 +79,9 @@ export class Sharing {
 			const shared = sharedAbi(session.id);
 			if (shared) abi.set(session.id, shared);
 			if (session.bytes) modules.set(session.id, session.bytes);
+			if (session.linkedBytes.length) {
+				linked.set(session.id, new Map(session.linkedBytes.map((l) => [l.name, l.bytes])));
+			}
 			if (options.includeKv) kv.set(session.settings.namespace, session.kv);
 			if (options.includeRecorded && session.trace && session.outcome) {
 				recorded.set(session.id, {
@@ -84,7 +90,7 @@ export class Sharing {
 				});
 			}
 		}
-		return fromWorkspace({ workspace: ws.snapshot(), modules, kv, recorded, abi });
+		return fromWorkspace({ workspace: ws.snapshot(), modules, linked, kv, recorded, abi });
 	}
 
 	/** A link to the open workspace, with its Markdown and embed snippets. */
@@ -186,7 +192,10 @@ export class Sharing {
 				continue;
 			}
 			if (checked.warning) notices.push(checked.warning);
-			const session = await ws.openState(plugin.state, bytes);
+			const linked = await this.#linkedOf(plugin, notices);
+			if (!linked) continue;
+			const session = await ws.openState(plugin.state, bytes, linked);
+			if (!session) continue;
 			if (plugin.recorded) session.showRecorded(plugin.recorded);
 			if (plugin.abi) restoreAbi(session.id, plugin.abi);
 		}
@@ -241,6 +250,23 @@ export class Sharing {
 	/** Says no to everything the link still asks for: its plugins keep the safe defaults. */
 	declineAll(): void {
 		this.requests = [];
+	}
+
+	/** The bytes of a shared plugin's linked modules, each checked; null (error set) when one fails. */
+	async #linkedOf(plugin: OpenedPlugin, notices: string[]): Promise<LinkedBytes[] | null> {
+		const linked: LinkedBytes[] = [];
+		for (const { name, source } of plugin.linked) {
+			const bytes = await this.#bytesOf(source, notices);
+			if (!bytes) return null;
+			const sha256 = await sha256Hex(bytes);
+			const checked = verifyModule(source, sha256, { plugin: plugin.state.name, module: name });
+			if (!checked.ok) {
+				this.#workspace.error = checked.error;
+				return null;
+			}
+			linked.push({ name, bytes, sha256 });
+		}
+		return linked;
 	}
 
 	async #bytesOf(source: SharedSource, notices: string[]): Promise<Uint8Array | null> {

@@ -338,9 +338,18 @@ export class Workspace {
 		if (layout) this.layout = clampLayout(layout);
 	}
 
-	/** Opens one plugin from its state and bytes (a link, a workspace file); returns its session. */
-	async openState(state: PluginState, bytes: Uint8Array): Promise<PluginSession> {
-		return this.#open(state, bytes);
+	/**
+	 * Opens one plugin from its state and bytes (a link, a workspace file) with the modules `linked` into it;
+	 * a built-in example brings its own. Returns its session, or null (with the error set) when an example's
+	 * linked module cannot be downloaded.
+	 */
+	async openState(
+		state: PluginState,
+		bytes: Uint8Array,
+		linked: LinkedBytes[] = []
+	): Promise<PluginSession | null> {
+		const modules = state.source.kind === 'example' ? await this.#linkedFor(state) : linked;
+		return modules && this.#open(state, bytes, true, modules);
 	}
 
 	async #readRecent(): Promise<RecentEntry[]> {

@@ -284,9 +284,11 @@ describe('the settings manifest of a plugin of several modules', () => {
 });
 
 describe('links and workspace files with a plugin of several modules', () => {
-	it('leave it out with a note that says why and what to share instead, keeping the others', async () => {
+	it('carry it with its linked modules, beside the others (more in share-linked.test.ts)', async () => {
 		const settings = defaultSettings('n');
 		const base = { settings, exportName: 'run', input: '', inputMode: 'text' as const };
+		const bytes = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0);
+		const shouter = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0);
 		const linked: PluginState = {
 			...base,
 			id: 'm',
@@ -302,7 +304,6 @@ describe('links and workspace files with a plugin of several modules', () => {
 			source: { kind: 'file', name: 'p.wasm' },
 			sha256: null
 		};
-		const bytes = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0);
 		for (const limit of [undefined, Infinity]) {
 			const { state, notes } = await fromWorkspace(
 				{
@@ -310,20 +311,17 @@ describe('links and workspace files with a plugin of several modules', () => {
 					modules: new Map([
 						['m', bytes],
 						['s', bytes]
-					])
+					]),
+					linked: new Map([['m', new Map([['shouter', shouter]])]])
 				},
 				limit
 			);
-			expect(state.plugins.map((p) => p.name)).toEqual(['p.wasm']);
-			expect(notes).toEqual([
-				{
-					pluginId: 'm',
-					name: 'shout.json',
-					kind: 'left-out',
-					message:
-						'"shout.json" is left out: it is a manifest of 2 modules linked by name, and links and workspace files carry one module per plugin so far. Share the manifest file itself instead.'
-				}
+			expect(notes).toEqual([]);
+			expect(state.plugins.map((p) => p.name)).toEqual(['shout.json', 'p.wasm']);
+			expect(state.plugins[0]?.linked).toEqual([
+				{ name: 'shouter', source: { kind: 'inline', name: 'shouter', bytes: shouter } }
 			]);
+			expect(state.activeIndex).toBe(1);
 		}
 	});
 });

@@ -36,7 +36,14 @@ function expected(dir: string, name: string): unknown {
 describe('golden share links', () => {
 	it('has the goldens of every format version up to the current one', () => {
 		const names = (dir: string) => goldens.filter(([d]) => d === dir).map(([, n]) => n);
-		expect(names('v1').sort()).toEqual(['embed', 'example', 'inline-10k', 'recorded', 'workspace']);
+		expect(names('v1').sort()).toEqual([
+			'embed',
+			'example',
+			'inline-10k',
+			'linked',
+			'recorded',
+			'workspace'
+		]);
 		for (let v = 1; v <= SHARE_VERSION; v++) expect(names(`v${v}`).length).toBeGreaterThan(0);
 	});
 

@@ -4,19 +4,7 @@ import { defaultSettings } from '../../src/lib/host/settings';
 import { encodeLink } from '../../src/lib/share/codec';
 import { explainLength, isLong, LINK_WARN_LENGTH } from '../../src/lib/share/length';
 import type { SharedPlugin, ShareState } from '../../src/lib/share/state';
-
-/** Bytes that do not compress, so each part's size is predictable. */
-function noise(size: number, seed: number): Uint8Array {
-	const out = new Uint8Array(size);
-	let x = seed;
-	for (let i = 0; i < size; i++) {
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		out[i] = x & 0xff;
-	}
-	return out;
-}
+import { noise } from '../fixtures/share/noise';
 
 const PLUGIN: SharedPlugin = {
 	name: 'Greet',

@@ -11,8 +11,10 @@ import type { ShareErrorReason, ShareResult } from '../../src/lib/share/errors';
 import {
 	SHARE_LIMITS,
 	toWorkspace,
+	type LinkedSource,
 	type RecordedCall,
 	type SharedAbi,
+	type SharedLinked,
 	type SharedPlugin,
 	type SharedSource,
 	type ShareState
@@ -156,7 +158,16 @@ const abi: fc.Arbitrary<SharedAbi> = fc.record(
 );
 const recorded: fc.Arbitrary<RecordedCall> = fc.record({ output: nullable(bytes), trace });
 
-const plugin: fc.Arbitrary<SharedPlugin> = fc.record(
+/** 1 or 2 modules linked by distinct names other than `main`; never an example. */
+const linked: fc.Arbitrary<SharedLinked[]> = fc.uniqueArray(
+	fc.record({
+		name: text.filter((n) => n !== 'main'),
+		source: source.filter((s): s is LinkedSource => s.kind !== 'example')
+	}),
+	{ minLength: 1, maxLength: 2, selector: (l) => l.name }
+);
+
+const onePlugin: fc.Arbitrary<SharedPlugin> = fc.record(
 	{
 		name: text,
 		source,
@@ -170,6 +181,11 @@ const plugin: fc.Arbitrary<SharedPlugin> = fc.record(
 	},
 	{ requiredKeys: ['name', 'source', 'exportName', 'input', 'inputMode', 'settings'] }
 );
+
+/** A plugin, of several modules now and then (an example brings its own, so never one of those). */
+const plugin: fc.Arbitrary<SharedPlugin> = fc
+	.tuple(onePlugin, fc.option(linked, { nil: undefined }))
+	.map(([p, l]) => (l && p.source.kind !== 'example' ? { ...p, linked: l } : p));
 
 /** Any share state: 0 to 2 plugins, an active index in range or null, with or without a layout. */
 const shareState: fc.Arbitrary<ShareState> = fc.array(plugin, { maxLength: 2 }).chain((plugins) =>

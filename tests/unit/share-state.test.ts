@@ -15,19 +15,7 @@ import {
 } from '../../src/lib/share/state';
 import type { PluginSource, PluginState, WorkspaceState } from '../../src/lib/workspace/types';
 import { defaultNamespace } from '../../src/lib/workspace/types';
-
-/** Bytes that do not compress: xorshift noise. */
-function noise(size: number, seed = 1): Uint8Array {
-	const out = new Uint8Array(size);
-	let x = seed;
-	for (let i = 0; i < size; i++) {
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		out[i] = x & 0xff;
-	}
-	return out;
-}
+import { noise } from '../fixtures/share/noise';
 
 const SMALL = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0);
 const BIG = noise(INLINE_LIMIT_BYTES + 1024);

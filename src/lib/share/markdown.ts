@@ -22,6 +22,11 @@ export function issueMarkdown(url: string, state: ShareState): string {
 	if (!plugin) return `${link}\n`;
 	const lines = [
 		`- **Plugin:** ${code(plugin.name)} ${describeSource(plugin.source)}`,
+		...(plugin.linked
+			? [
+					`- **Linked modules:** ${plugin.linked.map((l) => `${code(l.name)} ${describeSource(l.source)}`).join(', ')}`
+				]
+			: []),
 		`- **Export:** ${code(plugin.exportName)}`,
 		`- **Input:** ${describeInput(plugin)}`,
 		`- **Result:** ${describeResult(plugin)}`

@@ -16,12 +16,15 @@ import {
 	type TraceEvent
 } from '../trace/types';
 import type { InputMode, PaneLayout } from '../workspace/types';
+import { MAIN_MODULE } from '../wasm/module-set';
 import {
 	kvBytes,
 	SHARE_LIMITS,
 	SHARE_VERSION,
 	type RecordedCall,
+	type LinkedSource,
 	type SharedAbi,
+	type SharedLinked,
 	type SharedPlugin,
 	type SharedSource,
 	type ShareState
@@ -294,6 +297,7 @@ class Reader {
 		const o = this.object(v, path, [
 			'name',
 			'source',
+			'linked',
 			'exportName',
 			'input',
 			'inputMode',
@@ -302,9 +306,11 @@ class Reader {
 			'abi',
 			'recorded'
 		]);
+		const source = this.source(o.source, at(path, 'source'));
 		return {
 			name: this.name(o, 'name', path),
-			source: this.source(o.source, at(path, 'source')),
+			source,
+			...this.optional(o, 'linked', () => this.linked(o, path, source)),
 			exportName: this.name(o, 'exportName', path),
 			input: this.string(o, 'input', path),
 			inputMode: this.oneOf(o, 'inputMode', path, INPUT_MODES),
@@ -321,6 +327,43 @@ class Reader {
 			...this.optional(o, 'abi', (abi) => this.abi(abi, at(path, 'abi'))),
 			...this.optional(o, 'recorded', (rec) => this.recorded(rec, at(path, 'recorded')))
 		};
+	}
+
+	/**
+	 * A plugin's linked modules: 1 to `SHARE_LIMITS.linkedModules`, each named once and never `main` (the
+	 * name of the module they link into), none an example; an example plugin has none (it brings its own).
+	 */
+	linked(o: Json, path: string, main: SharedSource): SharedLinked[] {
+		const where = at(path, 'linked');
+		if (main.kind === 'example') {
+			throw new Invalid(where, 'absent for a built-in example (it brings its own)', o.linked);
+		}
+		const seen = new Set<string>([MAIN_MODULE]);
+		const linked = this.list(
+			o,
+			'linked',
+			path,
+			(v, p): SharedLinked => {
+				const item = this.object(v, p, ['name', 'source']);
+				const name = this.name(item, 'name', p);
+				if (seen.has(name)) {
+					throw new Invalid(at(p, 'name'), 'a name no other module of the plugin has', name);
+				}
+				seen.add(name);
+				return { name, source: this.linkedSource(item.source, at(p, 'source')) };
+			},
+			SHARE_LIMITS.linkedModules
+		);
+		if (linked.length === 0) throw new Invalid(where, 'a list of at least one module', o.linked);
+		return linked;
+	}
+
+	linkedSource(v: unknown, path: string): LinkedSource {
+		const source = this.source(v, path);
+		if (source.kind === 'example') {
+			throw new Invalid(at(path, 'kind'), 'one of "url", "inline", "file-only"', source.kind);
+		}
+		return source;
 	}
 
 	source(v: unknown, path: string): SharedSource {

@@ -9,6 +9,7 @@ import { fail, type Result } from '../errors';
 import type { HostSettings } from '../host/settings';
 import { parseManifest } from '../manifest/manifest';
 import type { CallTrace } from '../trace/types';
+import { MAIN_MODULE, nameModules } from '../wasm/module-set';
 import {
 	sourceName,
 	type InputMode,
@@ -52,7 +53,12 @@ export const SHARE_LIMITS = {
 	/** Characters of any other text: input, config values, mock replies, log lines, messages, URLs. */
 	textChars: 1024 * 1024,
 	/** Entries of any other record or list: config, mocks, bindings, hook arguments, allowed hosts. */
-	entries: 1000
+	entries: 1000,
+	/**
+	 * Modules linked into one plugin by name; each is compiled in the plugin's worker. More refuse the link.
+	 * Real manifests list a few: a main module and a library or two.
+	 */
+	linkedModules: 16
 } as const;
 
 /** Where a shared plugin's bytes come from. */
@@ -71,6 +77,16 @@ export type SharedSource =
 	 * file is missing and can load it themselves (its hash is checked).
 	 */
 	| { kind: 'file-only'; name: string; sha256: string; size: number };
+
+/** Where a linked module's bytes come from: as for a main module, but never an example (see `SharedPlugin`). */
+export type LinkedSource = Exclude<SharedSource, { kind: 'example' }>;
+
+/** One module of a plugin's manifest other than the main one, linked into it by name. */
+export interface SharedLinked {
+	/** The name the main module imports it by; never `main`, and unique in its plugin. */
+	name: string;
+	source: LinkedSource;
+}
 
 /** A plugin's ABI profile state; every field is optional so links without it stay valid. */
 export interface SharedAbi {
@@ -96,7 +112,13 @@ export interface RecordedCall {
 export interface SharedPlugin {
 	/** The name shown on the plugin's tab. */
 	name: string;
+	/** The main module: the one called. */
 	source: SharedSource;
+	/**
+	 * A manifest's other modules, in manifest order; absent for a plugin of one module and for a built-in
+	 * example, which brings its own linked modules.
+	 */
+	linked?: SharedLinked[];
 	exportName: string;
 	input: string;
 	inputMode: InputMode;
@@ -130,6 +152,8 @@ export interface ShareInput {
 	workspace: WorkspaceState;
 	/** Module bytes by plugin id. A plugin without bytes here travels by name or URL only. */
 	modules: ReadonlyMap<string, Uint8Array>;
+	/** The bytes of each plugin's linked modules (`PluginState.linked`), by plugin id, then module name. */
+	linked?: ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
 	/** KV entries by namespace; pass them only when the sender ticked "include KV data". */
 	kv?: ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
 	/** ABI profile state by plugin id. */
@@ -151,7 +175,8 @@ export interface ShareNote {
 /**
  * The shareable state of a workspace. Built-in examples go by name; other plugins go inline when their bytes
  * deflate to at most `inlineLimit` (links: `INLINE_LIMIT_BYTES`; workspace files: `Infinity`), else by URL
- * with their sha256, else (loaded from a file) as `file-only`, with a note saying so.
+ * with their sha256, else (loaded from a file) as `file-only`, with a note saying so. A manifest's linked
+ * modules (bytes in `input.linked`) follow the same rules, sharing their plugin's inline budget.
  */
 export async function fromWorkspace(
 	input: ShareInput,
@@ -172,21 +197,41 @@ export async function fromWorkspace(
 			});
 			continue;
 		}
-		if (plugin.linked?.length) {
+		// An example brings its own linked modules: its name is enough.
+		const linkedModules = plugin.source.kind === 'example' ? [] : (plugin.linked ?? []);
+		if (linkedModules.length > SHARE_LIMITS.linkedModules) {
 			notes.push({
 				pluginId: plugin.id,
 				name: plugin.name,
 				kind: 'left-out',
-				message: `"${plugin.name}" is left out: it is a manifest of ${plugin.linked.length + 1} modules linked by name, and links and workspace files carry one module per plugin so far. Share the manifest file itself instead.`
+				message: `"${plugin.name}" is left out: it links ${count(linkedModules.length)} modules into its main one, and a link or workspace file carries at most ${SHARE_LIMITS.linkedModules} per plugin. Share the manifest file itself instead.`
 			});
 			continue;
 		}
-		const source = await shareSource(plugin, input.modules.get(plugin.id), inlineLimit, notes);
-		if (!source) continue;
+		// The plugin's modules share one inline budget, main first: the link's size is what the limit guards.
+		const budget = { left: inlineLimit, limit: inlineLimit };
+		const bytesOf = input.linked?.get(plugin.id);
+		const own: ShareNote[] = [];
+		const source = await mainSource(plugin, input.modules.get(plugin.id), budget, own);
+		const linked: SharedLinked[] = [];
+		for (const module of linkedModules) {
+			const carried = await moduleSource(
+				plugin,
+				{ ...module, bytes: bytesOf?.get(module.name) },
+				budget,
+				own
+			);
+			if (carried) linked.push({ name: module.name, source: carried });
+		}
+		// A plugin missing any of its modules could not link: it stays out, and only why is said.
+		const complete = source !== null && linked.length === linkedModules.length;
+		notes.push(...own.filter((n) => complete || n.kind === 'left-out'));
+		if (!complete) continue;
 		if (plugin.id === input.workspace.activeId) activeIndex = plugins.length;
 		const shared: SharedPlugin = {
 			name: plugin.name,
 			source,
+			...(linked.length ? { linked } : {}),
 			exportName: plugin.exportName,
 			input: plugin.input,
 			inputMode: plugin.inputMode,
@@ -249,52 +294,99 @@ function count(n: number): string {
 	return n.toLocaleString('en-US');
 }
 
-async function shareSource(
+/** What is left of a plugin's inline budget (`left`, deflated bytes) out of its `limit`. */
+interface Budget {
+	left: number;
+	limit: number;
+}
+
+/** One module of a plugin as the sender holds it; the main module is named `MAIN_MODULE`. */
+interface HeldModule {
+	name: string;
+	sha256: string | null;
+	bytes: Uint8Array | undefined;
+}
+
+/** How a plugin's main module travels: a built-in example by name, any other as `moduleSource` says. */
+async function mainSource(
 	plugin: PluginState,
 	bytes: Uint8Array | undefined,
-	inlineLimit: number,
+	budget: Budget,
 	notes: ShareNote[]
 ): Promise<SharedSource | null> {
-	const sha256 = plugin.sha256 ?? (bytes ? await sha256Hex(bytes) : null);
 	if (plugin.source.kind === 'example') {
+		const sha256 = plugin.sha256 ?? (bytes ? await sha256Hex(bytes) : null);
 		return sha256
 			? { kind: 'example', name: plugin.source.name, sha256 }
 			: { kind: 'example', name: plugin.source.name };
 	}
-	const name = sourceName(plugin.source);
-	const url = urlOf(plugin.source);
+	return moduleSource(plugin, { name: MAIN_MODULE, sha256: plugin.sha256, bytes }, budget, notes);
+}
+
+/**
+ * How one module travels: by URL with its hash when it has an address (links only), inline when its bytes
+ * deflate into what is `left` of the plugin's budget (which it then takes), else by URL, else file-only.
+ */
+async function moduleSource(
+	plugin: PluginState,
+	module: HeldModule,
+	budget: Budget,
+	notes: ShareNote[]
+): Promise<LinkedSource | null> {
+	const { bytes } = module;
+	const sha256 = module.sha256 ?? (bytes ? await sha256Hex(bytes) : null);
+	const main = module.name === MAIN_MODULE;
+	const name = main ? sourceName(plugin.source) : module.name;
+	const url = urlOf(plugin.source, module.name);
 	// A plugin with an address goes by that address and its hash: the link stays short, and a server that
 	// later serves different bytes is caught by the hash check instead of silently running old ones.
-	if (url && sha256 && inlineLimit !== Infinity) return { kind: 'url', url, sha256 };
-	const fits =
-		inlineLimit === Infinity || (bytes && (await deflatedSize(bytes, inlineLimit)) !== null);
-	if (bytes && fits) {
+	if (url && sha256 && budget.left !== Infinity) return { kind: 'url', url, sha256 };
+	const size = bytes && (budget.left === Infinity ? 0 : await deflatedSize(bytes, budget.left));
+	if (bytes && typeof size === 'number') {
+		budget.left -= size;
 		return url ? { kind: 'inline', name, bytes, url } : { kind: 'inline', name, bytes };
 	}
 	if (url && sha256) return { kind: 'url', url, sha256 };
 	const note = { pluginId: plugin.id, name: plugin.name };
 	if (bytes && sha256) {
+		const size = formatBytes(bytes.byteLength);
+		const limit = formatBytes(budget.limit);
 		notes.push({
 			...note,
 			kind: 'file-only',
-			message: `"${plugin.name}" (${formatBytes(bytes.byteLength)}) cannot travel in a link: it compresses to more than the ${formatBytes(inlineLimit)} a link carries, and it was loaded from a file, so there is no address to link to. The link names it with its size and sha256, and whoever opens it must load the same file. To send the plugin itself, export a workspace file instead.`
+			message: main
+				? `"${plugin.name}" (${size}) cannot travel in a link: it compresses to more than the ${limit} a link carries, and it was loaded from a file, so there is no address to link to. The link names it with its size and sha256, and whoever opens it must load the same file. To send the plugin itself, export a workspace file instead.`
+				: `The module "${module.name}" linked into "${plugin.name}" (${size}) cannot travel in a link: with the plugin's other modules it compresses to more than the ${limit} a link carries for a plugin, and its manifest gave its bytes, not an address to link to. The link names it with its size and sha256, and whoever opens it must load the same manifest. To send the plugin itself, export a workspace file instead.`
 		});
 		return { kind: 'file-only', name, sha256, size: bytes.byteLength };
 	}
+	const what = main ? 'its bytes are' : `the bytes of its linked module "${module.name}" are`;
 	notes.push({
 		...note,
 		kind: 'left-out',
-		message: `"${plugin.name}" is left out: its bytes are not loaded, so there is nothing to put in the link or to name it by. Reload the plugin, then share again.`
+		message: `"${plugin.name}" is left out: ${what} not loaded, so there is nothing to put in the link or to name it by. Reload the plugin, then share again.`
 	});
 	return null;
 }
 
-/** The address a plugin's bytes can be fetched from again, if it has one. */
-function urlOf(source: PluginSource): string | null {
-	if (source.kind === 'url') return source.url;
+/** The address the bytes of a plugin's module (`MAIN_MODULE` or a linked one) can be fetched from again. */
+function urlOf(source: PluginSource, module: string): string | null {
+	if (source.kind === 'url') return module === MAIN_MODULE ? source.url : null;
 	if (source.kind !== 'manifest') return null;
 	const parsed = parseManifest(source.manifest);
-	const item = parsed.ok && parsed.manifest.wasm.length === 1 ? parsed.manifest.wasm[0] : null;
+	if (!parsed.ok) return null;
+	const { wasm } = parsed.manifest;
+	const named = nameModules(wasm);
+	// A manifest of one module is that module, whatever it is named.
+	const index =
+		wasm.length === 1
+			? module === MAIN_MODULE
+				? 0
+				: -1
+			: named.ok
+				? named.names.indexOf(module)
+				: -1;
+	const item = wasm[index];
 	return item?.kind === 'url' ? item.url : null;
 }
 
@@ -303,7 +395,12 @@ export interface OpenedPlugin {
 	state: PluginState;
 	/** Where the bytes come from; check fetched or picked bytes with `verifyModule`. */
 	source: SharedSource;
-	/** For `file-only` plugins: what is missing and what to do, for the UI to show in place of the plugin. */
+	/** The modules to link into it by name, each checked with `verifyModule` too; empty for most plugins. */
+	linked: SharedLinked[];
+	/**
+	 * When a module is `file-only`: what is missing and what to do, for the UI to show in place of the
+	 * plugin (which cannot open without it).
+	 */
 	missing: string | null;
 	abi?: SharedAbi;
 	/** Shown marked as recorded; its trace's `pluginId` is the new plugin's id. */
@@ -353,10 +450,18 @@ export function toWorkspace(
 			inputMode: shared.inputMode
 		};
 		if (shared.kv) kv.set(shared.settings.namespace, new Map(Object.entries(shared.kv)));
+		const linked = shared.linked ?? [];
+		const absent = linked.find((l) => l.source.kind === 'file-only');
 		const opened: OpenedPlugin = {
 			state: pluginState,
 			source: shared.source,
-			missing: shared.source.kind === 'file-only' ? missingMessage(shared.source) : null
+			linked,
+			missing:
+				shared.source.kind === 'file-only'
+					? missingMessage(shared.source)
+					: absent?.source.kind === 'file-only'
+						? missingLinkedMessage(shared.name, absent.name, absent.source)
+						: null
 		};
 		if (shared.abi) opened.abi = shared.abi;
 		if (shared.recorded) {
@@ -394,6 +499,15 @@ export function missingMessage(source: Extract<SharedSource, { kind: 'file-only'
 	return `This link names "${source.name}" (${formatBytes(source.size)}, sha256 ${source.sha256}) but does not contain it: the sender loaded it from a file too big to travel in a link. Load that file here (it is checked against the hash), or ask the sender for a workspace file, which carries every plugin.`;
 }
 
+/** What the receiver is told about a plugin whose linked module could not travel in the link. */
+export function missingLinkedMessage(
+	plugin: string,
+	module: string,
+	source: Extract<SharedSource, { kind: 'file-only' }>
+): string {
+	return `This link names "${plugin}", whose module "${module}" (${formatBytes(source.size)}, sha256 ${source.sha256}) it does not contain: with the plugin's other modules it was too big to travel in a link. "${plugin}" cannot run without it, so it was not opened. Load the manifest yourself, or ask the sender for a workspace file, which carries every module.`;
+}
+
 /**
  * Checks bytes obtained for a shared plugin against the hash the link recorded. A URL or file whose bytes
  * changed is refused, naming both hashes; a built-in example that changed since the link was made still
@@ -401,12 +515,21 @@ export function missingMessage(source: Extract<SharedSource, { kind: 'file-only'
  */
 export function verifyModule(
 	source: SharedSource,
-	sha256: string
+	sha256: string,
+	linked?: { plugin: string; module: string }
 ): Result<{ warning: string | null }> {
 	if (source.kind === 'inline' || !source.sha256 || source.sha256 === sha256) {
 		return { ok: true, warning: null };
 	}
 	const hashes = `the link expects sha256 ${source.sha256}, the bytes have ${sha256}`;
+	if (linked && source.kind !== 'example') {
+		const where = source.kind === 'url' ? ` at ${source.url}` : '';
+		return fail(
+			'load',
+			`The module "${linked.module}"${where}, linked into "${linked.plugin}", is not the one this link was made with: ${hashes}. "${linked.plugin}" was not loaded.`,
+			'Ask the sender for a new link or a workspace file. If you trust the new version, load the manifest yourself.'
+		);
+	}
 	switch (source.kind) {
 		case 'example':
 			return {

@@ -6,8 +6,8 @@
  *       "state": <ShareState v1; module bytes as their sha256, other bytes as base64>,
  *       "blobs": { "<sha256>": "<base64 of the module>" } }
  *
- * Modules are kept by hash, so two plugins with the same module store it once and the reader checks every
- * module against its hash. Make the state with `fromWorkspace(input, Infinity)` so every plugin travels.
+ * Modules (a plugin's main module and the modules linked into it) are kept by hash, so two plugins with the
+ * same module store it once and the reader checks every module against its hash. Make the state with `fromWorkspace(input, Infinity)` so every plugin travels.
  *
  * Not zipped. Measured with a real 565 KB module (Playwright's webp_codec.wasm): the file is 755 KB, and
  * gzip would make it 252 KB. A file saved to disk or attached to an issue does not need the difference,
@@ -29,11 +29,15 @@ export async function encodeWorkspaceFile(state: ShareState): Promise<string> {
 	const clean = cleanShareState(state);
 	const modules = new Map<Uint8Array, string>();
 	const blobs: Record<string, string> = {};
-	for (const plugin of clean.plugins) {
-		if (plugin.source.kind !== 'inline') continue;
-		const sha256 = await sha256Hex(plugin.source.bytes);
-		modules.set(plugin.source.bytes, sha256);
-		blobs[sha256] = toBase64(plugin.source.bytes);
+	const sources = clean.plugins.flatMap((p) => [
+		p.source,
+		...(p.linked ?? []).map((l) => l.source)
+	]);
+	for (const source of sources) {
+		if (source.kind !== 'inline') continue;
+		const sha256 = await sha256Hex(source.bytes);
+		modules.set(source.bytes, sha256);
+		blobs[sha256] = toBase64(source.bytes);
 	}
 	const file = {
 		format: WORKSPACE_FILE_FORMAT,
