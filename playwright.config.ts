@@ -26,6 +26,9 @@ export default defineConfig({
 		headless: true,
 		launchOptions: { executablePath: findChromium(), args: [...CHROMIUM_ARGS] },
 		trace: 'off',
+		// The offline service worker would answer requests that tests route or count; only the offline
+		// spec (tests/e2e/offline.spec.ts) lets it register.
+		serviceWorkers: 'block',
 		screenshot: 'only-on-failure'
 	},
 	webServer: {

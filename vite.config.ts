@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * The built page's Content-Security-Policy. Plugins are untrusted, so the page may run only its own
@@ -41,10 +42,64 @@ function contentSecurityPolicy(): Plugin {
 	};
 }
 
+/**
+ * The service worker (Workbox, generated at build time) that makes the playground work offline once loaded.
+ * It precaches the app shell, the plugin worker and the examples; the lazy chunks (the input editor, the
+ * WAT view and its wabt worker, the output diff) are cached the first time they load. A new build waits
+ * until the person chooses to reload (`registerType: 'prompt'`), so code never changes under a session.
+ * Every path is relative to the service worker, so it works from any sub-path, like the rest of `dist/`.
+ */
+function offline() {
+	return VitePWA({
+		registerType: 'prompt',
+		injectRegister: false,
+		includeAssets: ['icon.svg'],
+		manifest: {
+			name: 'Plugin Playground',
+			short_name: 'Playground',
+			description: 'Load, run, trace and learn WebAssembly plugins in your browser.',
+			start_url: './',
+			scope: './',
+			display: 'standalone',
+			background_color: '#f7f7fa',
+			theme_color: '#5a3fd6',
+			icons: [
+				{ src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+				{ src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+				{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' }
+			]
+		},
+		workbox: {
+			globPatterns: ['**/*.{html,js,css,json,wasm,png,svg,webmanifest}'],
+			// Loaded on first use, then kept by the runtime cache below.
+			globIgnores: [
+				'**/assets/codemirror-*.js',
+				'**/assets/theme-spec-*.js',
+				'**/assets/WatView-*',
+				'**/assets/wat-viewer-*.js',
+				'**/assets/wat-tools-*.js',
+				'**/assets/libesm-*.js'
+			],
+			// Examples and the plugin worker are a few hundred KiB each at most; the limit is a guard.
+			maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+			navigateFallback: 'index.html',
+			cleanupOutdatedCaches: true,
+			runtimeCaching: [
+				{
+					// Hashed file names never change content: the first copy is good for ever.
+					urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.includes('/assets/'),
+					handler: 'CacheFirst',
+					options: { cacheName: 'lazy-chunks', expiration: { maxEntries: 64 } }
+				}
+			]
+		}
+	});
+}
+
 // `base: './'` makes every asset URL relative, so `dist/` works from any host and any sub-path.
 export default defineConfig({
 	base: './',
-	plugins: [svelte(), contentSecurityPolicy()],
+	plugins: [svelte(), contentSecurityPolicy(), offline()],
 	worker: { format: 'es' },
 	optimizeDeps: { include: ['@extism/extism', 'comlink', 'idb-keyval', 'wabt'] },
 	build: { target: 'es2022', sourcemap: true },

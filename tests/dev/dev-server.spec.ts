@@ -76,9 +76,9 @@ test('npm run dev serves the app: an example loads, runs and shows its output', 
 	// The optimiser may reload the page once when it finds a dependency late; start over if it does.
 	await expect(async () => {
 		await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Greet' });
-		await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+		await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 		await page.getByRole('textbox', { name: 'Input' }).fill('dev server');
-		await page.getByRole('button', { name: 'Run' }).click();
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
 		await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, dev server!');
 	}).toPass({ timeout: 90_000 });
 

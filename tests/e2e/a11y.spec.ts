@@ -21,7 +21,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		}) => {
 			await openApp(page);
 			await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Count vowels' });
-			await page.getByRole('button', { name: 'Run' }).click();
+			await page.getByRole('button', { name: 'Run', exact: true }).click();
 			await expect(page.getByRole('region', { name: 'Trace' })).toContainText('var_set');
 			await expectNoSeriousViolations(page, 'after a call');
 		});
@@ -29,7 +29,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		test('an error has no serious accessibility violations', async ({ page }) => {
 			await openApp(page);
 			await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Trap' });
-			await page.getByRole('button', { name: 'Run' }).click();
+			await page.getByRole('button', { name: 'Run', exact: true }).click();
 			await expect(page.getByRole('alert')).toContainText('trapped');
 			await expectNoSeriousViolations(page, 'trap');
 		});

@@ -130,7 +130,7 @@ async function loadFiller(page: Page, count: number, name: string): Promise<stri
 		mimeType: 'application/wasm',
 		buffer: await kvFiller(count)
 	});
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	return `file:${name}`;
 }
 
@@ -162,7 +162,7 @@ for (const writes of [100, 20_000]) {
 			await openApp(page);
 			const namespace = await loadFiller(page, writes, `kv-${writes}.wasm`);
 			await reloadOnOutput(page, key(writes - 1));
-			await page.getByRole('button', { name: 'Run' }).click();
+			await page.getByRole('button', { name: 'Run', exact: true }).click();
 			await page.waitForFunction(
 				() => !('__reloadArmed' in window) && document.body.dataset.ready,
 				{
@@ -183,7 +183,7 @@ test('a reload during a long run of writes keeps every write the KV view showed 
 	await withDiskProfile(async (page) => {
 		await openApp(page);
 		const namespace = await loadFiller(page, 0, 'kv-forever.wasm');
-		await page.getByRole('button', { name: 'Run' }).click();
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
 		const count = page.getByRole('region', { name: 'KV store' }).getByText(/^[\d,]+ entries/);
 		// Once the view shows a good number of writes done, read the figure and reload mid-call.
 		await expect(count).toHaveText(/^\d{1,3},\d{3} entries/, { timeout: 60_000 });
@@ -217,11 +217,11 @@ test('two tabs on one namespace: ten alternating counter runs count to ten', asy
 	}
 	const [first, second] = tabs;
 	// The first tab owns the namespace; the second is told and cannot run.
-	await expect(first.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(first.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await expect(
 		second.getByRole('status').filter({ hasText: 'in use in another tab' })
 	).toBeVisible();
-	await expect(second.getByRole('button', { name: 'Run' })).toBeDisabled();
+	await expect(second.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
 
 	for (let run = 1; run <= 10; run++) {
 		const tab = tabs[(run - 1) % 2];
@@ -231,9 +231,9 @@ test('two tabs on one namespace: ten alternating counter runs count to ten', asy
 			await expect(
 				other.getByRole('status').filter({ hasText: 'taken over by another tab' })
 			).toBeVisible();
-			await expect(other.getByRole('button', { name: 'Run' })).toBeDisabled();
+			await expect(other.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
 		}
-		await tab.getByRole('button', { name: 'Run' }).click();
+		await tab.getByRole('button', { name: 'Run', exact: true }).click();
 		await expect(tab.getByRole('region', { name: 'Output' })).toContainText(
 			new RegExp(`"count":\\s*${run}\\b`)
 		);

@@ -102,7 +102,7 @@ test('an alloc loop stops at Max memory with a limit error, and the page stays u
 }) => {
 	await openApp(page);
 	await loadFile(page, 'alloc-loop.wasm', await buildWat(ALLOC_LOOP));
-	const run = page.getByRole('button', { name: 'Run' });
+	const run = page.getByRole('button', { name: 'Run', exact: true });
 	await resetLongTasks(page);
 	await run.click();
 	const alert = page.getByRole('region', { name: 'Output' }).getByRole('alert');
@@ -125,7 +125,7 @@ test('a memory64 module that grows past Max memory is stopped', async ({ page })
 	await openApp(page);
 	await loadFile(page, 'grow64.wasm', await buildWat(GROW64));
 	await resetLongTasks(page);
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const alert = page.getByRole('region', { name: 'Output' }).getByRole('alert');
 	await expect(alert).toHaveAttribute('data-kind', 'limit');
 	// Max memory bounds growth from instantiation on, as native max_pages does: 16 pages + 4096.
@@ -144,7 +144,7 @@ test('a plugin whose Max memory does not fit the tab budget is refused, naming w
 	await loadFile(page, 'big.wasm', idle);
 	// 62,000 pages (3.8 GiB) of the 4 GiB budget: 221 MiB are left.
 	await setNumber(page, 'Max memory (64 KiB pages)', 62000);
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 
 	await loadFile(page, 'next.wasm', idle);
 	const refusal = page.getByRole('alert').filter({ hasText: 'tab-wide memory budget' });
@@ -157,7 +157,7 @@ test('a plugin whose Max memory does not fit the tab budget is refused, naming w
 	// Lowering this plugin's Max memory makes it fit: it starts and runs.
 	await setNumber(page, 'Max memory (64 KiB pages)', 1024);
 	await expect(refusal).toBeHidden();
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Trace' })).toContainText('return ok');
 	await expect(page.getByRole('region', { name: 'Output' }).getByRole('alert')).toBeHidden();
 	await expectNoLongTask(page);
@@ -182,7 +182,7 @@ async function floodUntilTimeout(page: Page, name: string, wat: string, dropped:
 			observer.disconnect();
 		}).observe(document.body, { subtree: true, childList: true });
 	});
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const alert = page.getByRole('region', { name: 'Output' }).getByRole('alert');
 	await expect(alert).toHaveAttribute('data-kind', 'timeout', { timeout: 30_000 });
 	await expect(alert).toContainText('did not finish within 3 s');

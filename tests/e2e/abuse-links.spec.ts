@@ -82,7 +82,9 @@ test('a link listing 300 plugins opens the first 16, says so, and starts at most
 	await expect(tabs(page)).toHaveCount(SHARE_LIMITS.plugins);
 	await expect(page.getByRole('button', { name: 'Close Greet 16', exact: true })).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Close Greet 17', exact: true })).toHaveCount(0);
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled({ timeout: 30_000 });
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled({
+		timeout: 30_000
+	});
 	expect(page.workers().length).toBeLessThanOrEqual(SHARE_LIMITS.plugins);
 	await expectWithinBudget(page);
 });
@@ -123,7 +125,7 @@ test('a history of 100 calls × 50,000 events lists within the budget; an opened
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Greet' });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 
 	// The open plugin's id, from the saved workspace.
 	const pluginId = await page.evaluate(async () => {

@@ -94,7 +94,7 @@ test('a module with 100,000 exports: counts, first rows, a filter, and a Functio
 	const bytes = await manyExports(100_000);
 	await openApp(page);
 	await loadFile(page, 'exports.wasm', bytes);
-	const run = page.getByRole('button', { name: 'Run' });
+	const run = page.getByRole('button', { name: 'Run', exact: true });
 	await expect(run).toBeEnabled({ timeout: 60_000 });
 	const module = page.getByRole('region', { name: 'Module' });
 	// 100,000 functions and the memory.
@@ -156,7 +156,7 @@ test('a module with a 30 MB name section loads and runs within the budget', asyn
 	expect(bytes.length).toBeGreaterThan(30_000_000);
 	await openApp(page);
 	await loadFile(page, 'names.wasm', bytes);
-	const run = page.getByRole('button', { name: 'Run' });
+	const run = page.getByRole('button', { name: 'Run', exact: true });
 	await expect(run).toBeEnabled({ timeout: 60_000 });
 	const module = page.getByRole('region', { name: 'Module' });
 	await expect(module).toContainText('Exports (31)');
@@ -180,7 +180,7 @@ test('20,000 KV keys: the KV view pages its rows and a filter finds any key', as
 	);
 	await openApp(page);
 	await loadFile(page, 'small.wasm', await buildWat(SMALL));
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	const kv = page.getByRole('region', { name: 'KV store' });
 	const choosing = page.waitForEvent('filechooser');
 	await kv.getByRole('button', { name: 'Import KV' }).click();
@@ -210,14 +210,14 @@ test('a module too large to keep says so when it loads, runs, and does not come 
 	]);
 	await openApp(page);
 	await loadFile(page, 'small.wasm', await buildWat(SMALL));
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await expect(page.getByRole('region', { name: 'Module' })).not.toContainText('too large to keep');
 	await loadFile(page, 'big.wasm', big);
 	const module = page.getByRole('region', { name: 'Module' });
 	await expect(module.getByRole('status').filter({ hasText: 'too large' })).toContainText(
 		'This 16 MiB plugin is too large to keep: it will not come back after a reload'
 	);
-	const run = page.getByRole('button', { name: 'Run' });
+	const run = page.getByRole('button', { name: 'Run', exact: true });
 	await expect(run).toBeEnabled();
 	await run.click();
 	await expect(page.getByRole('region', { name: 'Trace' })).toContainText('answer');
@@ -240,7 +240,7 @@ test('a file that fails to compile is not kept: it does not come back after a re
 	bytes[at] = 0x42;
 	await openApp(page);
 	await loadFile(page, 'small.wasm', await buildWat(SMALL));
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await loadFile(page, 'broken.wasm', bytes);
 	await expect(page.getByRole('alert').filter({ hasText: 'does not compile' })).toBeVisible();
 

@@ -35,16 +35,16 @@ test('a manifest of two modules linked by name loads, shows both and runs, also 
 	await expect(module).toContainText('Linked modules (1)');
 	await expect(module.getByRole('group', { name: 'Linked module shouter' })).toBeAttached();
 	await expect(module).toContainText('linked module');
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await page.getByRole('textbox', { name: 'Input' }).fill('Hello, linked world!');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('HELLO, LINKED WORLD!');
 
 	await page.reload();
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
 	await expect(page.getByRole('region', { name: 'Module' })).toContainText('Linked modules (1)');
 	await page.getByRole('textbox', { name: 'Input' }).fill('after reload');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('AFTER RELOAD');
 });
 
@@ -53,7 +53,7 @@ test('the linked-modules example runs, and its main module alone says what to li
 }) => {
 	await openApp(page);
 	await pickExample(page, 'Linked modules');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('HELLO, LINKED WORLD!');
 
 	const main = await readFile('public/examples/linked-shout.wasm');
@@ -103,7 +103,7 @@ test('a plugin that imports WASI and misses hello_world: WASI is on, only hello_
 	await mocks.getByRole('combobox', { name: 'Mock for hello_world' }).selectOption('echo');
 	await mocks.getByRole('button', { name: 'Apply mocks' }).click();
 	await page.getByRole('textbox', { name: 'Input' }).fill('echoed');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('echoed');
 });
 
@@ -117,7 +117,7 @@ test('Max memory 17 pages runs a 17-page module with a 128 KiB input, as native 
 	await settings.getByRole('spinbutton', { name: 'Max memory (64 KiB pages)' }).fill('17');
 	await settings.getByRole('button', { name: 'Apply settings' }).click();
 	await page.getByRole('textbox', { name: 'Input' }).fill('a'.repeat(128 * 1024));
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('131072');
 
 	await settings.getByRole('spinbutton', { name: 'Max memory (64 KiB pages)' }).fill('16');

@@ -24,10 +24,10 @@ test.describe(() => {
 		expect(workerJspi).toBe('undefined');
 
 		await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'HTTP GET' });
-		await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+		await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 		const url = `${baseURL}examples/index.json`;
 		await page.getByRole('textbox', { name: 'Input' }).fill(url);
-		await page.getByRole('button', { name: 'Run' }).click();
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
 		await expect(page.getByRole('region', { name: 'Output' })).toContainText('"name": "greet"');
 		const trace = page.getByRole('region', { name: 'Trace' });
 		await expect(trace).toContainText('http_request');
@@ -39,9 +39,9 @@ test('a host not in allowed_hosts is refused by name', async ({ page }) => {
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'HTTP GET' });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await page.getByRole('textbox', { name: 'Input' }).fill('http://not-allowed.invalid/x');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const alert = page.getByRole('alert');
 	await expect(alert).toContainText('"not-allowed.invalid" refused');
 	await expect(alert).toContainText('allowed_hosts');

@@ -29,9 +29,9 @@ test('an Extism manifest brings its module, config and hash check', async ({ pag
 		config: { vowels: 'o' },
 		memory: { max_pages: 32 }
 	});
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await page.getByRole('textbox', { name: 'Input' }).fill('Hello, world!');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count": 2');
 	await expect(page.getByRole('region', { name: 'Trace' })).toContainText('key=vowels → "o"');
 });
@@ -40,10 +40,10 @@ test('inline data in a manifest is base64, as in native Extism', async ({ page }
 	await openApp(page);
 	const greet = await readFile('public/examples/greet.wasm');
 	await uploadManifest(page, { wasm: [{ data: greet.toString('base64') }] });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await page.getByRole('combobox', { name: 'Function' }).selectOption('greet');
 	await page.getByRole('textbox', { name: 'Input' }).fill('manifest');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, manifest!');
 });
 

@@ -19,7 +19,7 @@ test('loads greet, runs it, and shows the output and the trace', async ({ page }
 	await pickExample(page, 'Greet');
 	await expect(page.getByRole('combobox', { name: 'Function' })).toHaveValue('greet');
 	await page.getByRole('textbox', { name: 'Input' }).fill('Wörld');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const output = page.getByRole('region', { name: 'Output' });
 	await expect(output).toContainText('Hello, Wörld!');
 	const trace = page.getByRole('region', { name: 'Trace' });
@@ -44,7 +44,7 @@ test('Ctrl+Enter runs; the hex view shows the bytes', async ({ page }) => {
 test('a KV write survives a stop and a reload', async ({ page }) => {
 	await openApp(page);
 	await pickExample(page, 'Loop forever');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const trace = page.getByRole('region', { name: 'Trace' });
 	// The write and the log line stream in while the plugin spins.
 	await expect(trace).toContainText('spinning forever');
@@ -69,7 +69,7 @@ test('editing KV in the view is what the plugin reads next', async ({ page }) =>
 	await kv.getByRole('textbox', { name: 'Value' }).fill('41');
 	await kv.getByRole('button', { name: 'Save entry' }).click();
 	await expect(kv).toContainText('41');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count": 42');
 	await expect(kv.getByRole('cell', { name: '42' })).toBeVisible();
 });
@@ -86,7 +86,7 @@ test('a plugin loads from a URL with its size and sha256 shown', async ({ page, 
 	const module = page.getByRole('region', { name: 'Module' });
 	await expect(module).toContainText(greet.sha256);
 	await expect(module).toContainText('Extism plugin');
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 });
 
 test('a broken URL and a non-wasm file explain themselves', async ({ page, baseURL }) => {
@@ -102,7 +102,7 @@ test('a broken URL and a non-wasm file explain themselves', async ({ page, baseU
 	await expect(page.getByRole('alert')).toContainText('HTML');
 	// The page stays usable: an example still loads and runs.
 	await pickExample(page, 'Greet');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello,');
 });
 
@@ -113,7 +113,7 @@ test('a missing import is named before anything runs', async ({ page }) => {
 		.selectOption({ label: 'Needs a host function' });
 	const alert = page.getByRole('alert');
 	await expect(alert).toContainText('"extism:host/user" "hello_world"');
-	await expect(page.getByRole('button', { name: 'Run' })).toBeDisabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
 	await expect(page.getByRole('region', { name: 'Module' })).toContainText('missing');
 });
 

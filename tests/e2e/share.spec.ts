@@ -31,8 +31,8 @@ test('a shared link restores plugin, input, settings and the recorded result, an
 	await page
 		.getByRole('combobox', { name: 'Example' })
 		.selectOption({ label: 'Key-value counter' });
-	await page.getByRole('button', { name: 'Run' }).click();
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText(/"count":\s*2/);
 	const url = await makeLink(page, { kv: true });
 
@@ -66,9 +66,9 @@ test('a shared link restores plugin, input, settings and the recorded result, an
 test('Greet re-run live matches its recording', async ({ page, browser }) => {
 	await openApp(page);
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Greet' });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await page.getByRole('textbox', { name: 'Input' }).fill('Share me');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, Share me!');
 	const url = await makeLink(page);
 	const other = await browser.newContext();
@@ -95,13 +95,13 @@ test('a URL plugin whose bytes changed on the server is refused, naming both has
 			.getByRole('textbox', { name: 'Plugin URL' })
 			.fill('http://127.0.0.1:4391/plugin.wasm');
 		await page.getByRole('button', { name: 'Load URL' }).click();
-		await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+		await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 		const url = await makeLink(page);
 
 		// Same bytes: the link opens.
 		const ok = await (await browser.newContext()).newPage();
 		await ok.goto(url);
-		await expect(ok.getByRole('button', { name: 'Run' })).toBeEnabled();
+		await expect(ok.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 
 		await copyFile('public/examples/echo.wasm', join(dir, 'plugin.wasm'));
 		const refused = await (await browser.newContext()).newPage();
@@ -127,7 +127,7 @@ for (const [label, fragment, expected] of [
 		let hash: string = fragment ?? '';
 		if (fragment === null || fragment === 'tamper') {
 			await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Greet' });
-			await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+			await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 			const url = await makeLink(page);
 			const good = url.slice(url.indexOf('#'));
 			hash =
@@ -152,7 +152,7 @@ for (const [label, fragment, expected] of [
 test('embed mode works inside an iframe on another origin', async ({ page, baseURL }) => {
 	await openApp(page);
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Greet' });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	const url = await makeLink(page);
 	const embedUrl = `${url}&embed=1`;
 	const dir = await mkdtemp(join(tmpdir(), 'embed-host-'));
@@ -165,10 +165,10 @@ test('embed mode works inside an iframe on another origin', async ({ page, baseU
 		expect(new URL(host.url).origin).not.toBe(new URL(baseURL!).origin);
 		await page.goto(host.url);
 		const frame = page.frameLocator('iframe[title="Playground"]');
-		await expect(frame.getByRole('button', { name: 'Run' })).toBeEnabled();
+		await expect(frame.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 		await expect(frame.getByRole('link', { name: /Open in the full playground/ })).toBeVisible();
 		await expect(frame.getByRole('button', { name: 'Share', exact: true })).toHaveCount(0);
-		await frame.getByRole('button', { name: 'Run' }).click();
+		await frame.getByRole('button', { name: 'Run', exact: true }).click();
 		await expect(frame.getByRole('region', { name: 'Output' })).toContainText('Hello,');
 		await expect(frame.getByRole('region', { name: 'Trace' })).toContainText('greet(');
 	} finally {
@@ -181,13 +181,13 @@ test('the workspace comes back after a reload and Recent keeps the previous one'
 }) => {
 	await openApp(page);
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Greet' });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await page.getByRole('button', { name: 'Workspaces' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Workspaces' });
 	await dialog.getByRole('button', { name: 'New workspace' }).click();
 	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toHaveCount(0);
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: 'Trap' });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await page.waitForTimeout(800);
 	await page.reload();
 	await expect(page.getByRole('navigation', { name: 'Loaded plugins' })).toContainText('Trap');

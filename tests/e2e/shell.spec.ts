@@ -17,7 +17,7 @@ async function load(page: Page, title: string, exportName?: string) {
 	if (exportName) {
 		await expect(page.getByRole('combobox', { name: 'Function' })).toHaveValue(exportName);
 	}
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 test.describe('theme', () => {
@@ -50,11 +50,11 @@ test('several plugins keep their own input, output and history', async ({ page }
 	await openApp(page);
 	await load(page, 'Greet');
 	await page.getByRole('textbox', { name: 'Input' }).fill('first');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, first!');
 
 	await load(page, 'Key-value counter', 'count');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count"');
 
 	const tabs = page.getByRole('navigation', { name: 'Loaded plugins' });
@@ -103,7 +103,7 @@ test('the page stays usable at 1024 px wide', async ({ page }) => {
 	await page.setViewportSize({ width: 1024, height: 768 });
 	await openApp(page);
 	await load(page, 'Count vowels');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count"');
 	const overflow = await page.evaluate(
 		() => document.documentElement.scrollWidth - document.documentElement.clientWidth

@@ -7,7 +7,7 @@ async function runCounter(page: Page) {
 	await page
 		.getByRole('combobox', { name: 'Example' })
 		.selectOption({ label: 'Key-value counter' });
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count": 1');
 }
 
@@ -23,7 +23,7 @@ test('without IndexedDB the playground still runs plugins and says nothing is ke
 	// The value the plugin wrote is still shown, and the next call reads it.
 	const kv = page.getByRole('region', { name: 'KV store' });
 	await expect(kv.getByRole('cell', { name: '1', exact: true })).toBeVisible();
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count": 2');
 });
 
@@ -43,6 +43,6 @@ test('when storage is full the message says so and the data stays in the tab', a
 	await expect(
 		page.getByRole('region', { name: 'KV store' }).getByRole('cell', { name: '1', exact: true })
 	).toBeVisible();
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count": 2');
 });

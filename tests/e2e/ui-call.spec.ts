@@ -21,7 +21,7 @@ async function openApp(page: Page) {
 
 async function pickExample(page: Page, title: string) {
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 /** The input editor once CodeMirror has replaced the textarea. */
@@ -88,7 +88,7 @@ test('JSON mode marks bad JSON as you type and Run refuses it with an alert', as
 	await expect(page.locator('.cm-lint-marker-error')).toBeVisible();
 	await expect(page.locator('.cm-lintRange-error')).toHaveText('}');
 
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const alert = callPanel(page).getByRole('alert');
 	await expect(alert).toContainText(message);
 	await expect(alert).toContainText('switch the input mode to Text');
@@ -98,7 +98,7 @@ test('JSON mode marks bad JSON as you type and Run refuses it with an alert', as
 	await expect(alert).toHaveCount(0);
 	await expect(status(page)).toHaveText('Valid JSON, 8 bytes');
 	await expect(input).not.toHaveAttribute('aria-invalid', 'true');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(output(page)).toContainText('"a"');
 });
 
@@ -114,7 +114,7 @@ test('hex mode counts the bytes, flags junk, and sends the bytes it shows', asyn
 	await expect(input).toHaveAttribute('aria-invalid', 'true');
 	await input.fill('48 69');
 	await expect(status(page)).toHaveText('2 bytes');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(output(page)).toContainText('Hi');
 });
 
@@ -160,7 +160,7 @@ test('input from a file: JSON as JSON, binary as hex, with the size shown', asyn
 	await expect(input).toHaveText('00 01 ff');
 	await expect(status(page)).toContainText('3 bytes');
 	await expect(status(page)).toContainText('loaded “blob.bin”, 3 B, as Hex');
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(output(page)).toContainText('00 01 ff');
 });
 

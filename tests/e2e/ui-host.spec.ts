@@ -11,12 +11,12 @@ async function openApp(page: Page) {
 
 async function load(page: Page, title: string) {
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 async function run(page: Page, input?: string) {
 	if (input !== undefined) await page.getByRole('textbox', { name: 'Input' }).fill(input);
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 }
 
 /** The output's JSON, however the Output panel lays it out. */
@@ -36,7 +36,7 @@ test('the empty page offers the examples as cards, and the Examples dialog does 
 	const greet = start.getByRole('button', { name: 'Greet', exact: true });
 	await expect(greet).toHaveAccessibleDescription(/non-ASCII input round-trips.*extism/);
 	await greet.click();
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await expect(page.getByRole('combobox', { name: 'Function' })).toHaveValue('greet');
 	await expect(start).toBeHidden();
 
@@ -69,7 +69,7 @@ test('a pasted manifest loads its module with its config', async ({ page, baseUR
 	);
 	await dialog.getByRole('button', { name: 'Load manifest' }).click();
 	await expect(dialog).toBeHidden();
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	await run(page, 'Hello, world!');
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText(count(2));
 });

@@ -16,7 +16,7 @@ async function openApp(page: Page) {
 
 async function pickExample(page: Page, title: string) {
 	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 const output = (page: Page) => page.getByRole('region', { name: 'Output' });
@@ -28,9 +28,9 @@ async function run(page: Page, input: string, mode: 'Text' | 'JSON' | 'Hex' = 'T
 	const call = page.getByRole('region', { name: 'Call' });
 	await call.getByRole('radio', { name: mode }).check();
 	await page.getByRole('textbox', { name: 'Input' }).fill(input);
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(trace(page)).toContainText(/return|error/);
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 /** A raw module built from WAT in the test, loaded through the Plugin file input. */
@@ -44,7 +44,7 @@ async function loadWat(page: Page, name: string, source: string) {
 		mimeType: 'application/wasm',
 		buffer: Buffer.from(buffer)
 	});
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 test('JSON output is a tree whose objects and arrays open and close', async ({ page }) => {
@@ -330,13 +330,13 @@ test('a 50,000-line call streams 5,000 rows, counts the rest, and scrolls withou
 					(br_if $again (i32.lt_u (local.get $i) (i32.const 50000))))
 				(i32.const 0)))`
 	);
-	await page.getByRole('button', { name: 'Run' }).click();
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const t = trace(page);
 	// The worker streams the first 5,000 events and counts the rest: start, instantiate, 4,998 lines, two
 	// notices, end.
 	await expect(t).toContainText('5003 of 5003 events', { timeout: 60_000 });
 	await expect(t).toContainText('45,002 events dropped (log info 45,002) after the first 5,000');
-	await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 	const list = t.getByRole('list', { name: 'Trace events' });
 	await list.scrollIntoViewIfNeeded();
 	// Following the call, the list ends at its last row.

@@ -56,7 +56,7 @@ test('plugin output, logs, export names and KV keys are shown as text, never run
 		mimeType: 'application/wasm',
 		buffer: await hostilePlugin()
 	});
-	const run = page.getByRole('button', { name: 'Run' });
+	const run = page.getByRole('button', { name: 'Run', exact: true });
 	await expect(run).toBeEnabled();
 	await expect(page.getByRole('combobox', { name: 'Function' })).toHaveValue(PAYLOADS.exportName);
 	await run.click();
