@@ -2,16 +2,12 @@
 // validation of a deliberately wrong plugin, a Bifrost pipeline that short-circuits, and a bad pointer.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { pickExample } from './app';
 import { expectNoSeriousViolations } from './axe';
 
 async function openApp(page: Page) {
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-}
-
-async function pickExample(page: Page, title: string) {
-	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Hook ABI' });

@@ -1,16 +1,12 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { pickExample } from './app';
 import { readFile } from 'node:fs/promises';
 
 /** Opens the app and waits until its examples catalogue is in. */
 async function openApp(page: Page) {
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-}
-
-async function pickExample(page: Page, title: string) {
-	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 test('loads greet, runs it, and shows the output and the trace', async ({ page }) => {

@@ -2,6 +2,7 @@
 // keyboard use, and the function picker's signature hint.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { pickExample } from './app';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,11 +18,6 @@ const EDITOR_CHUNK = /\/assets\/codemirror-[\w-]+\.js$/;
 async function openApp(page: Page) {
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-}
-
-async function pickExample(page: Page, title: string) {
-	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 /** The input editor once CodeMirror has replaced the textarea. */

@@ -2,16 +2,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { FileChooser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { pickExample as load } from './app';
 import { readFile } from 'node:fs/promises';
 
 async function openApp(page: Page) {
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-}
-
-async function load(page: Page, title: string) {
-	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 async function run(page: Page, input?: string) {

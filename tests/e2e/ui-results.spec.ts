@@ -2,6 +2,7 @@
 // details and export/import, the History diff, and a 50,000-line call whose 5,000 streamed rows stay virtualised.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { pickExample } from './app';
 import { readFile } from 'node:fs/promises';
 import wabt from 'wabt';
 
@@ -12,11 +13,6 @@ const PNG_BASE64 =
 async function openApp(page: Page) {
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-}
-
-async function pickExample(page: Page, title: string) {
-	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 const output = (page: Page) => page.getByRole('region', { name: 'Output' });

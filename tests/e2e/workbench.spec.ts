@@ -2,16 +2,12 @@
 // timings everywhere, a tab strip that never wraps, table cells that fold, and trace rows that stay put.
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { pickExample } from './app';
 
 async function openApp(page: Page, width = 1280, height = 800) {
 	await page.setViewportSize({ width, height });
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-}
-
-async function pickExample(page: Page, title: string) {
-	await page.getByRole('combobox', { name: 'Example' }).selectOption({ label: title });
-	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
 async function run(page: Page) {
