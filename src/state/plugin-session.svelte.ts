@@ -276,7 +276,8 @@ export class PluginSession {
 			this.#publishKv();
 		}
 		const { id, answer } = done;
-		const timings = this.#live ? callTimings(this.#live) : null;
+		// The History entry and the Output show the same figures, worked out once from the trace.
+		const timings = this.#record();
 		const outcome: CallOutcome =
 			'kind' in answer
 				? { callId: id, output: new Uint8Array(0), error: answer, code: null, exit: null, timings }
@@ -290,7 +291,6 @@ export class PluginSession {
 					};
 		this.outcome = outcome;
 		this.#compareWithRecording(outcome);
-		this.#record();
 		return outcome;
 	}
 
@@ -769,9 +769,8 @@ export class PluginSession {
 			error,
 			code: result?.code ?? null,
 			exit: null,
-			timings: this.#live ? callTimings(this.#live) : null
+			timings: this.#record()
 		};
-		this.#record();
 		return { callId: id, result, error, duration };
 	}
 
@@ -838,11 +837,12 @@ export class PluginSession {
 		return { id, duration, answer };
 	}
 
-	/** Adds the finished trace to this plugin's history and persists it. */
-	#record(): void {
+	/** Adds the finished trace to this plugin's history and persists it; returns the call's timings. */
+	#record(): CallTimings | null {
 		const finished = this.#live;
-		if (!finished) return;
-		this.history = [...this.history, summarizeCall(finished)].slice(-HISTORY_LIMIT);
+		if (!finished) return null;
+		const summary = summarizeCall(finished);
+		this.history = [...this.history, summary].slice(-HISTORY_LIMIT);
 		// Off the call's critical path: the result is shown at once, the history write follows (settled()).
 		this.#historyWrite = this.#historyWrite.then(
 			() =>
@@ -854,6 +854,7 @@ export class PluginSession {
 					}, 0)
 				)
 		);
+		return summary.end?.timings ?? null;
 	}
 
 	/**

@@ -1,6 +1,6 @@
 // The Bifrost examples through the real worker: loaded raw (without the Extism SDK), called through their
 // own allocator, run through the pipeline, and traced as malloc / write / call / packed / free.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeHook } from '../../src/lib/abi/bifrost/decode';
 import { findHook, SAMPLES } from '../../src/lib/abi/bifrost/hooks';
 import {
@@ -14,16 +14,14 @@ import { detectRevision } from '../../src/lib/abi/bifrost/revisions';
 import { fromBase64, utf8Decode } from '../../src/lib/bytes/encoding';
 import type { HostEvent, TraceEvent } from '../../src/lib/trace/types';
 import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { examples, openExample, str, text } from './helpers';
+import { disposedAfterEach, examples, openExample, str, text } from './helpers';
 
-const sessions: PluginSession[] = [];
-afterEach(() => {
-	for (const s of sessions.splice(0)) s.dispose();
-});
+/** Sessions a test opened, disposed after it. */
+const keep = disposedAfterEach();
 
 async function open(name: string) {
 	const opened = await openExample(name);
-	sessions.push(opened.session);
+	keep(opened.session);
 	expect(opened.loaded.ok, opened.loaded.ok ? '' : opened.loaded.error.message).toBe(true);
 	return opened.session;
 }

@@ -1,13 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/lib/bytes/hash';
 import { endOf } from '../../src/lib/trace/build';
-import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { examples, exampleBytes, openBytes, openExample, str, text } from './helpers';
+import {
+	disposedAfterEach,
+	exampleBytes,
+	examples,
+	openBytes,
+	openExample,
+	str,
+	text
+} from './helpers';
 
-const sessions: PluginSession[] = [];
-afterEach(() => {
-	for (const s of sessions.splice(0)) s.dispose();
-});
+/** Sessions a test opened, disposed after it. */
+const keep = disposedAfterEach();
 
 /** The bytes of an example's linked modules, as the workspace passes them. */
 async function linkedOf(name: string) {
@@ -27,7 +32,7 @@ const MAX = (maxPages: number) => ({
 describe('a manifest of several modules, linked by name', () => {
 	it('links "shouter" into main, inspects both and runs with the linked module', async () => {
 		const { session } = await openBytes(new Uint8Array(0), { exportName: 'shout_it' });
-		sessions.push(session);
+		keep(session);
 		const linked = await linkedOf('linked-shout');
 		expect(linked.map((l) => l.name)).toEqual(['shouter']);
 		const loaded = await session.load(await exampleBytes('linked-shout'), null, linked);
@@ -48,7 +53,7 @@ describe('a manifest of several modules, linked by name', () => {
 
 	it('main alone names the module it needs and says to link it with a manifest', async () => {
 		const { session, loaded } = await openBytes(await exampleBytes('linked-shout'));
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(false);
 		expect(session.loadError?.message).toBe('Import "shouter" "shout" is not provided.');
 		expect(session.loadError?.hint).toContain(
@@ -59,7 +64,7 @@ describe('a manifest of several modules, linked by name', () => {
 	it('the linked module alone is refused as not callable, not with a BigInt error', async () => {
 		const [shouter] = await linkedOf('linked-shout');
 		const { session, loaded } = await openBytes(shouter!.bytes, { exportName: 'shout' });
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(true);
 		const outcome = await session.run(text('x'));
 		expect(outcome?.error?.kind).toBe('call');
@@ -71,7 +76,7 @@ describe('a manifest of several modules, linked by name', () => {
 describe('recognised plugins', () => {
 	it('a pre-1.0 PDK plugin is named as such, with how to rebuild, and no mocks', async () => {
 		const { session, loaded } = await openExample('legacy-pdk');
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(false);
 		expect(session.info?.flavor).toBe('extism-legacy');
 		expect(session.loadError?.kind).toBe('link');
@@ -81,7 +86,7 @@ describe('recognised plugins', () => {
 
 	it('WASI is on (auto) for a module that imports it even when a host function is missing', async () => {
 		const { session, loaded } = await openExample('wasi-needs-host-fn');
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(false);
 		expect(session.wasi).toBe(true);
 		expect(session.loadError?.message).toBe(
@@ -103,7 +108,7 @@ describe('recognised plugins', () => {
 describe('Max memory as native max_pages', () => {
 	it('a module starting at 17 pages runs a 128 KiB input under 17 pages, as natively', async () => {
 		const { session, loaded } = await openExample('big-start', MAX(17));
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(true);
 		const outcome = await session.run(new Uint8Array(128 * 1024).fill(97));
 		expect(outcome?.error).toBeNull();
@@ -112,7 +117,7 @@ describe('Max memory as native max_pages', () => {
 
 	it('under 16 pages it does not start: its initial memory does not fit (native: oom)', async () => {
 		const { session, loaded } = await openExample('big-start', MAX(16));
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(false);
 		expect(session.loadError?.message).toBe(
 			'The module asks for at least 17 pages (1.1 MiB) of memory but the limit is 16 pages (1 MiB).'
@@ -121,7 +126,7 @@ describe('Max memory as native max_pages', () => {
 
 	it('an input larger than Max memory is refused by name, as native Extism fails it (oom)', async () => {
 		const { session } = await openExample('big-start', MAX(17));
-		sessions.push(session);
+		keep(session);
 		const outcome = await session.run(new Uint8Array(1.5 * 1024 * 1024).fill(97));
 		expect(outcome?.error?.kind).toBe('limit');
 		expect(outcome?.error?.message).toBe(
@@ -131,7 +136,7 @@ describe('Max memory as native max_pages', () => {
 
 	it('growth past Max memory is still refused: the copy of a 1 MiB input and its block do not fit', async () => {
 		const { session } = await openExample('big-start', MAX(17));
-		sessions.push(session);
+		keep(session);
 		// 16 pages of copy fit 17 pages of growth, but with the 1 MiB input block beside them they do not.
 		const outcome = await session.run(new Uint8Array(1024 * 1024).fill(97));
 		expect(outcome?.error?.kind).toBe('limit');

@@ -1,4 +1,5 @@
 /** Shared set-up for browser tests: real examples, a real worker, and an IndexedDB of the test's own. */
+import { afterEach } from 'vitest';
 import wabtInit from 'wabt';
 import { sha256Hex } from '../../src/lib/bytes/hash';
 import { defaultSettings, type HostSettings } from '../../src/lib/host/settings';
@@ -46,6 +47,21 @@ export async function openBytes(
 	const session = new PluginSession(state, storage);
 	const loaded = await session.load(bytes, await sha256Hex(bytes));
 	return { session, storage, loaded };
+}
+
+/**
+ * Registers an afterEach that disposes every session the test kept (its worker, its namespace lock), and
+ * returns `keep`, which marks a session for that and hands it back.
+ */
+export function disposedAfterEach(): <T extends PluginSession>(session: T) => T {
+	const sessions: PluginSession[] = [];
+	afterEach(() => {
+		for (const s of sessions.splice(0)) s.dispose();
+	});
+	return (session) => {
+		sessions.push(session);
+		return session;
+	};
 }
 
 /** Loads a built example with its metadata's export, config and allowed hosts. */

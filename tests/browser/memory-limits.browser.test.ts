@@ -1,16 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { endOf } from '../../src/lib/trace/build';
 import { STREAM_MAX_EVENTS } from '../../src/lib/trace/flood';
 import type { HostEvent, LogEvent } from '../../src/lib/trace/types';
 import type { HostSettings } from '../../src/lib/host/settings';
-import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { openBytes, text } from './helpers';
+import { disposedAfterEach, openBytes, text } from './helpers';
 
-const sessions: PluginSession[] = [];
-afterEach(() => {
-	for (const s of sessions.splice(0)) s.dispose();
-});
+/** Sessions a test opened, disposed after it. */
+const keep = disposedAfterEach();
 
 async function wat(source: string): Promise<Uint8Array> {
 	const wabt = await wabtInit();
@@ -29,7 +26,7 @@ const CAP: Partial<HostSettings> = {
 
 async function open(source: string, exportName: string, settings: Partial<HostSettings> = CAP) {
 	const opened = await openBytes(await wat(source), { exportName, settings });
-	sessions.push(opened.session);
+	keep(opened.session);
 	expect(opened.loaded.ok).toBe(true);
 	return opened.session;
 }

@@ -1,26 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MockSpec } from '../../src/lib/host/mocks';
 import type { HostEvent } from '../../src/lib/trace/types';
-import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { openExample, str, text } from './helpers';
+import { disposedAfterEach, openExample, str, text } from './helpers';
 
-const sessions: PluginSession[] = [];
-afterEach(() => {
-	for (const s of sessions.splice(0)) s.dispose();
-});
+/** Sessions a test opened, disposed after it. */
+const keep = disposedAfterEach();
 
 const KEY = 'extism:host/user/hello_world';
 
 async function withMock(spec: MockSpec) {
 	const { session } = await openExample('needs-host-fn', { mocks: { [KEY]: spec } });
-	sessions.push(session);
+	keep(session);
 	return session;
 }
 
 describe('host function mocks', () => {
 	it('needs-host-fn fails to link before mocking and runs once mocked', async () => {
 		const { session } = await openExample('needs-host-fn');
-		sessions.push(session);
+		keep(session);
 		expect(session.loadError?.kind).toBe('link');
 		await session.configure({
 			...session.settings,

@@ -1,18 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HostEvent, LogEvent, TraceEvent } from '../../src/lib/trace/types';
 import { endOf } from '../../src/lib/trace/build';
 import { Storage } from '../../src/state/storage';
-import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { examples, exampleBytes, freshStorage, openBytes, openExample, str, text } from './helpers';
+import {
+	disposedAfterEach,
+	exampleBytes,
+	examples,
+	freshStorage,
+	openBytes,
+	openExample,
+	str,
+	text
+} from './helpers';
 
-const sessions: PluginSession[] = [];
-afterEach(() => {
-	for (const s of sessions.splice(0)) s.dispose();
-});
+/** Sessions a test opened, disposed after it. */
+const keep = disposedAfterEach();
 
 async function open(...args: Parameters<typeof openExample>) {
 	const opened = await openExample(...args);
-	sessions.push(opened.session);
+	keep(opened.session);
 	return opened;
 }
 
@@ -304,7 +310,7 @@ describe('bad modules', () => {
 	for (const [label, bytes, message] of cases) {
 		it(`${label} gets a load error that says what happened`, async () => {
 			const { session, loaded } = await openBytes(await bytes());
-			sessions.push(session);
+			keep(session);
 			expect(loaded.ok).toBe(false);
 			expect(session.status).toBe('failed');
 			expect(session.loadError?.kind).toBe('load');

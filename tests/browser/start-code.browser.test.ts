@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InstantiateEvent } from '../../src/lib/trace/types';
 import { endOf } from '../../src/lib/trace/build';
 import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { openBytes, openExample, str, text, wat } from './helpers';
+import { disposedAfterEach, openBytes, openExample, str, text, wat } from './helpers';
 
-const sessions: PluginSession[] = [];
-afterEach(() => {
-	for (const s of sessions.splice(0)) s.dispose();
-});
+/** Sessions a test opened, disposed after it. */
+const keep = disposedAfterEach();
 
 /** A plugin whose start function counts how often it ran; `count` outputs that number as one byte. */
 const COUNTING = `(module
@@ -38,7 +36,7 @@ const instantiations = (session: PluginSession) =>
 describe('nothing of a plugin runs until a call', () => {
 	it('runs the start function inside the first call, as its own traced step, once', async () => {
 		const { session, loaded } = await openBytes(await wat(COUNTING), { exportName: 'count' });
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(true);
 		expect(session.info?.hasStart).toBe(true);
 
@@ -62,7 +60,7 @@ describe('nothing of a plugin runs until a call', () => {
 			exportName: 'count',
 			settings: { freshInstance: true }
 		});
-		sessions.push(session);
+		keep(session);
 		for (let i = 0; i < 2; i++) {
 			const outcome = await session.run(text(''));
 			expect(str(outcome!.output)).toBe('1');
@@ -75,13 +73,13 @@ describe('nothing of a plugin runs until a call', () => {
 			exportName: 'run',
 			settings: { timeoutMs: 1500 }
 		});
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(true);
 		expect(session.status).toBe('ready');
 
 		// Another plugin loads and runs meanwhile: nothing is stuck.
 		const other = await openExample('greet');
-		sessions.push(other.session);
+		keep(other.session);
 		const greeted = await other.session.run(text('you'));
 		expect(str(greeted!.output)).toBe('Hello, you!');
 
@@ -98,7 +96,7 @@ describe('nothing of a plugin runs until a call', () => {
 
 	it('Stop during the start function names it', async () => {
 		const { session } = await openBytes(await wat(STUCK), { exportName: 'run' });
-		sessions.push(session);
+		keep(session);
 		const running = session.run(text(''));
 		expect(session.status).toBe('running');
 		// Give the worker time to report that it is instantiating (the start function then spins).

@@ -1,17 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogEvent, TraceEvent } from '../../src/lib/trace/types';
 import { endOf } from '../../src/lib/trace/build';
-import type { PluginSession } from '../../src/state/plugin-session.svelte';
-import { openBytes, openExample, str, text, wat } from './helpers';
+import { disposedAfterEach, openBytes, openExample, str, text, wat } from './helpers';
 
-const sessions: PluginSession[] = [];
-afterEach(() => {
-	for (const s of sessions.splice(0)) s.dispose();
-});
+/** Sessions a test opened, disposed after it. */
+const keep = disposedAfterEach();
 
 async function open(...args: Parameters<typeof openExample>) {
 	const opened = await openExample(...args);
-	sessions.push(opened.session);
+	keep(opened.session);
 	return opened;
 }
 
@@ -81,7 +78,7 @@ describe('WASI commands run through _start in a real worker', () => {
 				(i32.store (i32.const 4) (i32.const 3))
 				(drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`);
 		const { session, loaded } = await openBytes(bytes);
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(true);
 		expect(session.exportGroups).toEqual({
 			callable: ['_start'],
@@ -110,7 +107,7 @@ describe('WASI commands run through _start in a real worker', () => {
 			exportName: '_start',
 			settings: { timeoutMs: 1000 }
 		});
-		sessions.push(session);
+		keep(session);
 		expect(loaded.ok).toBe(true);
 		const outcome = await session.run(text(''));
 		expect(outcome?.error?.kind).toBe('timeout');
@@ -124,7 +121,7 @@ describe('WASI commands run through _start in a real worker', () => {
 			(memory (export "memory") 1)
 			(func (export "quit") (result i32) (call $exit (i32.const 0)) (i32.const 1)))`);
 		const { session } = await openBytes(bytes, { exportName: 'quit' });
-		sessions.push(session);
+		keep(session);
 		const outcome = await session.run(text(''));
 		expect(outcome?.error).toBeNull();
 		expect(outcome?.exit).toBe(0);

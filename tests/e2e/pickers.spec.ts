@@ -3,6 +3,7 @@
 import type { Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures';
+import { pickExample as load } from './app';
 
 async function openApp(page: Page) {
 	await page.goto('./');
@@ -14,16 +15,6 @@ const functionPicker = (page: Page) => page.getByRole('combobox', { name: 'Funct
 const tabs = (page: Page) => page.getByRole('navigation', { name: 'Loaded plugins' });
 const output = (page: Page) => page.getByRole('region', { name: 'Output' });
 const trace = (page: Page) => page.getByRole('region', { name: 'Trace' });
-
-/** Picks an example and waits until its tab is the active one and it can run. */
-async function load(page: Page, title: string) {
-	await exampleSelect(page).selectOption({ label: title });
-	await expect(tabs(page).getByRole('button', { name: title, exact: true }).last()).toHaveAttribute(
-		'aria-current',
-		'page'
-	);
-	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
-}
 
 test('the Example select shows the open example, and its placeholder for other plugins', async ({
 	page

@@ -18,6 +18,16 @@ import {
  */
 export type ImportProvider = 'playground' | 'extism' | 'wasi' | 'mock' | 'linked' | 'missing';
 
+/** How the Module panel labels each provider of an import. */
+export const PROVIDER_LABEL: Record<ImportProvider, string> = {
+	playground: 'playground',
+	extism: 'Extism',
+	wasi: 'WASI',
+	mock: 'mock',
+	linked: 'linked module',
+	missing: 'missing'
+};
+
 /** One host function the playground provides, as documented in the UI and README. */
 export interface HostFunctionDoc {
 	name: string;
