@@ -11,6 +11,7 @@ import { createStore, set, setMany } from 'idb-keyval';
 import { defaultSettings } from '../src/lib/host/settings';
 import { instantiateTime } from '../src/lib/trace/build';
 import { PluginSession } from '../src/state/plugin-session.svelte';
+import type { CallTrace, TraceEvent } from '../src/lib/trace/types';
 import { RECORD_VERSION, Storage } from '../src/state/storage';
 import type { ComlinkFloorApi } from './comlink-worker';
 import type { FloorReply, FloorRequest } from './floor-worker';
@@ -588,6 +589,93 @@ async function kv(options: { writes: number; reads: number; iterations: number }
 	};
 }
 
+/** A finished call of `pluginId` holding `events` events: half `kv_read` host calls, half log lines. */
+function bigTrace(pluginId: string, id: number, startedAt: number, events: number): CallTrace {
+	const key = new TextEncoder().encode('key-1');
+	const body: TraceEvent[] = Array.from({ length: events - 2 }, (_, i) =>
+		i % 2
+			? { type: 'log', t: i / 100, level: 'info', source: 'host', text: `line ${i} of the call` }
+			: {
+					type: 'host',
+					t: i / 100,
+					ns: 'extism:host/user',
+					name: 'kv_read',
+					args: { key: { size: key.length, head: key } },
+					result: { size: 16, head: key },
+					dur: 0.01
+				}
+	);
+	return {
+		id,
+		pluginId,
+		pluginName: 'history',
+		export: 'emit',
+		startedAt,
+		dropped: 0,
+		events: [
+			{ type: 'start', t: 0, export: 'emit', input: { size: 0, head: new Uint8Array(0) } },
+			...body,
+			{
+				type: 'end',
+				t: events / 100,
+				status: 'ok',
+				duration: events / 100,
+				inputSize: 0,
+				outputSize: 0,
+				memoryPages: 1
+			}
+		]
+	};
+}
+
+/**
+ * 3b. History: the list of a plugin's 100 stored calls, each with a 50,000-event trace, and one trace opened.
+ * `list` reads the list from an open database, as a plugin's load does; `listOpen` opens the database
+ * first, as the first plugin after a reload does. The floor shows what reading every trace would cost.
+ */
+async function history(options: { entries: number; events: number; iterations: number }) {
+	const prefix = `bench-${stamp}-history`;
+	const writer = new Storage(prefix);
+	const pluginId = 'bench-history';
+	for (let i = 0; i < options.entries; i++) {
+		const added = await writer.historyAdd(bigTrace(pluginId, i, 1_000 + i, options.events));
+		if (!added.ok) throw new Error(`historyAdd: ${added.error.message}`);
+	}
+	const list: number[] = [];
+	const listOpen: number[] = [];
+	const traceOpen: number[] = [];
+	const check = (listed: Awaited<ReturnType<Storage['historyList']>>) => {
+		const n = listed.ok ? listed.summaries.length : -1;
+		if (n !== options.entries)
+			throw new Error(`historyList: ${n} entries, expected ${options.entries}`);
+		return listed.ok ? listed.summaries : [];
+	};
+	for (let i = -1; i < options.iterations; i++) {
+		const t0 = performance.now();
+		const summaries = check(await writer.historyList(pluginId));
+		const listMs = ms(t0);
+		const t1 = performance.now();
+		check(await new Storage(prefix).historyList(pluginId));
+		const listOpenMs = ms(t1);
+		const t2 = performance.now();
+		const read = await writer.historyTraces([summaries[i < 0 ? 0 : i % summaries.length]]);
+		const traceMs = ms(t2);
+		const events = read.ok ? read.traces[0]?.events.length : -1;
+		if (events !== options.events) throw new Error(`historyTraces: ${events} events`);
+		if (i < 0) continue;
+		list.push(listMs);
+		listOpen.push(listOpenMs);
+		traceOpen.push(traceMs);
+	}
+	// The floor: every trace read, as a list that does not keep summaries apart would. Once: it is slow.
+	const listed = await writer.historyList(pluginId);
+	const t3 = performance.now();
+	const all = await writer.historyTraces(listed.ok ? listed.summaries : []);
+	const floorAll = [ms(t3)];
+	if (!all.ok || all.traces.some((t) => !t)) throw new Error('historyTraces: a trace is missing');
+	return { entries: options.entries, events: options.events, list, listOpen, traceOpen, floorAll };
+}
+
 /** The share-link codec, once src/lib/share/codec.ts exists; the glob is empty until then. */
 const codecs = import.meta.glob('../src/lib/share/codec.ts');
 
@@ -711,7 +799,7 @@ async function share(options: { bytes: number; iterations: number }) {
 }
 
 /** What bench/run.mjs calls. */
-const bench = { environment, roundTrip, coldStart, reinstantiate, kv, share };
+const bench = { environment, roundTrip, coldStart, reinstantiate, kv, history, share };
 
 declare global {
 	interface Window {

@@ -3,16 +3,17 @@
  * operation returns a `Result` instead of throwing, so a full or missing database becomes a message, not a
  * lost page. Tests pass their own database prefix.
  */
-import {
-	createStore,
-	delMany,
-	get,
-	promisifyRequest,
-	set,
-	setMany,
-	type UseStore
-} from 'idb-keyval';
+import { createStore, delMany, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import { fail, type Result } from '../lib/errors';
+import {
+	applyWrites,
+	entriesAsWrites,
+	entryValues,
+	foldSegments,
+	packSegment,
+	type KvEntry,
+	type KvTimedWrite
+} from '../lib/kv/segment';
 import { summarizeCall, type CallSummary } from '../lib/trace/call-summary';
 import type { CallTrace } from '../lib/trace/types';
 
@@ -22,8 +23,8 @@ export const RECORD_VERSION = 1;
 /** How many calls the history keeps; older ones are dropped first. */
 export const HISTORY_LIMIT = 100;
 
-/** A KV entry as stored. */
-interface KvRecord {
+/** A KV entry as version 1 of the KV database stored it, one record per key; migrated to segments. */
+interface KvRecordV1 {
 	v: number;
 	value: Uint8Array;
 	updatedAt: number;
@@ -66,8 +67,8 @@ type Ok = Result<object>;
 
 /** The playground's storage: KV namespaces, call history, plugin bytes and the workspace. */
 export class Storage {
-	readonly #kv: UseStore | null;
-	readonly #history: HistoryDb | null;
+	readonly #kv: Database | null;
+	readonly #history: Database | null;
 	readonly #blobs: UseStore | null;
 	readonly #workspace: UseStore | null;
 	/** Names the databases (and the KV logs that replay into them). */
@@ -82,39 +83,35 @@ export class Storage {
 		this.detached = options.detached ?? false;
 		const available = !this.detached && typeof indexedDB !== 'undefined';
 		const store = (name: string) => (available ? createStore(`${prefix}-${name}`, name) : null);
-		this.#kv = store('kv');
-		this.#history = available ? openHistory(`${prefix}-history`) : null;
+		this.#kv = available ? openDatabase(`${prefix}-kv`, KV_DB_VERSION, upgradeKv) : null;
+		this.#history = available
+			? openDatabase(`${prefix}-history`, HISTORY_DB_VERSION, upgradeHistory)
+			: null;
 		this.#blobs = store('blobs');
 		this.#workspace = store('workspace');
 	}
 
 	/** Every entry of a namespace. */
 	async kvList(namespace: string): Promise<Result<{ entries: Map<string, Uint8Array> }>> {
-		return attempt(this.#kv, 'read the KV store', async (s) => {
-			const range = IDBKeyRange.bound([namespace], [namespace, []]);
-			const rows = await s('readonly', (os) => all<[string, string], KvRecord>(os, range));
-			return { entries: new Map(rows.map(([[, key], rec]) => [key, rec.value])) };
-		});
+		return attempt(this.#kv, 'read the KV store', (db) =>
+			db('readonly', async (tx) => {
+				const os = tx.objectStore(SEGMENTS);
+				const segments = await promisifyRequest(os.getAll(namespaceRange(namespace)));
+				return { entries: entryValues(foldSegments(segments)) };
+			})
+		);
 	}
 
-	/** Applies writes and deletes to a namespace in one transaction. */
+	/** Applies writes and deletes to a namespace, in order: one segment, one transaction. */
 	async kvWrite(namespace: string, writes: readonly KvWrite[]): Promise<Ok> {
-		return attempt(this.#kv, 'save to the KV store', async (s) => {
-			const now = Date.now();
-			const puts = writes.filter((w): w is KvWrite & { value: Uint8Array } => w.value !== null);
-			const dels = writes.filter((w) => w.value === null).map((w) => [namespace, w.key]);
-			if (puts.length) {
-				await setMany(
-					puts.map((w) => [
-						[namespace, w.key],
-						{ v: RECORD_VERSION, value: w.value, updatedAt: w.at ?? now } satisfies KvRecord
-					]),
-					s
-				);
-			}
-			if (dels.length) await delMany(dels, s);
-			return {};
-		});
+		return attempt(this.#kv, 'save to the KV store', (db) =>
+			db('readwrite', async (tx) => {
+				const now = Date.now();
+				const timed = writes.map(({ key, value, at }) => ({ key, value, at: at ?? now }));
+				await appendSegment(tx.objectStore(SEGMENTS), namespace, timed);
+				return {};
+			})
+		);
 	}
 
 	/**
@@ -123,19 +120,35 @@ export class Storage {
 	 * Returns how many writes landed.
 	 */
 	async kvReplay(writes: readonly KvReplay[]): Promise<Result<{ applied: number }>> {
-		return attempt(this.#kv, 'replay logged KV writes', async (s) => {
-			const applied = await s('readwrite', (os) => replayNewer(os, writes));
-			return { applied };
-		});
+		return attempt(this.#kv, 'replay logged KV writes', (db) =>
+			db('readwrite', async (tx) => {
+				const os = tx.objectStore(SEGMENTS);
+				const byNamespace = new Map<string, KvReplay[]>();
+				for (const write of writes) {
+					let list = byNamespace.get(write.namespace);
+					if (!list) byNamespace.set(write.namespace, (list = []));
+					list.push(write);
+				}
+				let applied = 0;
+				for (const [namespace, list] of byNamespace) {
+					const stored = foldSegments(await promisifyRequest(os.getAll(namespaceRange(namespace))));
+					const newer = list.filter(({ key, at }) => (stored.get(key)?.at ?? -Infinity) <= at);
+					applied += newer.length;
+					await appendSegment(os, namespace, newer, stored);
+				}
+				return { applied };
+			})
+		);
 	}
 
 	/** Deletes every entry of a namespace. */
 	async kvClear(namespace: string): Promise<Ok> {
-		return attempt(this.#kv, 'clear the KV namespace', async (s) => {
-			const range = IDBKeyRange.bound([namespace], [namespace, []]);
-			await s('readwrite', (os) => promisifyRequest(os.delete(range)));
-			return {};
-		});
+		return attempt(this.#kv, 'clear the KV namespace', (db) =>
+			db('readwrite', async (tx) => {
+				await promisifyRequest(tx.objectStore(SEGMENTS).delete(namespaceRange(namespace)));
+				return {};
+			})
+		);
 	}
 
 	/**
@@ -144,7 +157,8 @@ export class Storage {
 	 */
 	async historyAdd(trace: CallTrace): Promise<Ok> {
 		return attempt(this.#history, 'save the call history', (db) =>
-			db('readwrite', async (traces, summaries) => {
+			db('readwrite', async (tx) => {
+				const [traces, summaries] = historyStores(tx);
 				traces.put({ v: RECORD_VERSION, trace } satisfies HistoryRecord, traceKey(trace));
 				summaries.put(
 					{ v: RECORD_VERSION, summary: summarizeCall(trace) } satisfies SummaryRecord,
@@ -168,7 +182,8 @@ export class Storage {
 	/** A plugin's stored calls, oldest first, as summaries: no trace is read, whatever the traces hold. */
 	async historyList(pluginId: string): Promise<Result<{ summaries: CallSummary[] }>> {
 		return attempt(this.#history, 'read the call history', (db) =>
-			db('readonly', async (_traces, summaries) => {
+			db('readonly', async (tx) => {
+				const summaries = tx.objectStore(SUMMARIES);
 				const range = IDBKeyRange.bound([pluginId], [pluginId, []]);
 				const rows = (await promisifyRequest(summaries.getAll(range))) as SummaryRecord[];
 				return { summaries: rows.map((row) => row.summary) };
@@ -181,7 +196,8 @@ export class Storage {
 		calls: readonly CallSummary[]
 	): Promise<Result<{ traces: (CallTrace | null)[] }>> {
 		return attempt(this.#history, 'read a call from the history', (db) =>
-			db('readonly', async (traces) => {
+			db('readonly', async (tx) => {
+				const traces = tx.objectStore(TRACES);
 				const rows = await Promise.all(
 					calls.map(
 						(call) =>
@@ -196,7 +212,8 @@ export class Storage {
 	/** Forgets every stored call. */
 	async historyClear(): Promise<Ok> {
 		return attempt(this.#history, 'clear the call history', (db) =>
-			db('readwrite', async (traces, summaries) => {
+			db('readwrite', async (tx) => {
+				const [traces, summaries] = historyStores(tx);
 				traces.clear();
 				summaries.clear();
 				return {};
@@ -262,6 +279,13 @@ async function attempt<S, T extends object>(
 	} catch (err) {
 		const name = err instanceof DOMException || err instanceof Error ? err.name : 'Error';
 		const message = err instanceof Error ? err.message : String(err);
+		if (name === 'BlockedError') {
+			return fail(
+				'storage',
+				`Could not ${what}: another tab still runs an older version of the playground, which keeps this one from updating the saved data.`,
+				'Reload or close the other playground tabs. Your data is still in this tab.'
+			);
+		}
 		if (name === 'QuotaExceededError') {
 			return fail(
 				'storage',
@@ -278,67 +302,132 @@ async function attempt<S, T extends object>(
 }
 
 /**
- * Applies each write whose time is not older than the stored record's; resolves with how many landed. The
- * stored times are read with one getAllKeys/getAll pair per namespace, not one get per write: a flood of
- * tens of thousands of logged writes is replayed while the page starts.
+ * Runs `op` in one transaction over every store of a database; resolves once the transaction has committed,
+ * so what `op` wrote is on disk. Rejects with a `BlockedError` while an older build in another tab keeps
+ * the database from being upgraded.
  */
-function replayNewer(os: IDBObjectStore, writes: readonly KvReplay[]): Promise<number> {
-	return new Promise((resolve, reject) => {
-		let applied = 0;
-		const byNamespace = new Map<string, KvReplay[]>();
-		for (const write of writes) {
-			let list = byNamespace.get(write.namespace);
-			if (!list) byNamespace.set(write.namespace, (list = []));
-			list.push(write);
-		}
-		for (const [namespace, list] of byNamespace) {
-			const range = IDBKeyRange.bound([namespace], [namespace, []]);
-			const keys = os.getAllKeys(range);
-			const records = os.getAll(range);
-			// Requests of one transaction complete in order: the keys are in when the records are.
-			records.onsuccess = () => {
-				const stored = new Map<string, number>();
-				(keys.result as [string, string][]).forEach(([, key], i) =>
-					stored.set(key, (records.result[i] as KvRecord).updatedAt)
-				);
-				for (const { key, value, at } of list) {
-					if ((stored.get(key) ?? -Infinity) > at) continue;
-					applied++;
-					if (value === null) os.delete([namespace, key]);
-					else
-						os.put({ v: RECORD_VERSION, value, updatedAt: at } satisfies KvRecord, [
-							namespace,
-							key
-						]);
-				}
-			};
-		}
-		os.transaction.oncomplete = () => resolve(applied);
-		os.transaction.onerror = () => reject(os.transaction.error);
-		os.transaction.onabort = () => reject(os.transaction.error);
+type Database = <T>(mode: IDBTransactionMode, op: (tx: IDBTransaction) => Promise<T>) => Promise<T>;
+
+/** Creates or migrates a database's stores, inside the versionchange transaction: all of it lands, or none. */
+type Upgrade = (db: IDBDatabase, tx: IDBTransaction, from: number) => void;
+
+/** Opens (creating or upgrading) a database; the connection closes when a newer build upgrades it. */
+function openDatabase(name: string, version: number, upgrade: Upgrade): Database {
+	const request = indexedDB.open(name, version);
+	const blockedError = () => new DOMException(name, 'BlockedError');
+	// While another tab's connection holds the upgrade back, operations fail rather than wait without end.
+	let blocked = false;
+	const waiting = new Set<(error: DOMException) => void>();
+	request.onblocked = () => {
+		blocked = true;
+		for (const reject of waiting) reject(blockedError());
+	};
+	request.onupgradeneeded = (event) => {
+		blocked = false;
+		if (request.transaction) upgrade(request.result, request.transaction, event.oldVersion);
+	};
+	const opened = promisifyRequest(request).then((db) => {
+		db.onversionchange = () => db.close();
+		return db;
 	});
+	opened.catch(() => {});
+	const connection = async () => {
+		if (blocked) throw blockedError();
+		let stop = (_: DOMException) => {};
+		const unblocked = new Promise<never>((_, reject) => (stop = reject));
+		waiting.add(stop);
+		try {
+			return await Promise.race([opened, unblocked]);
+		} finally {
+			waiting.delete(stop);
+		}
+	};
+	return async (mode, op) => {
+		const db = await connection();
+		const tx = db.transaction([...db.objectStoreNames], mode);
+		const done = promisifyRequest(tx);
+		// `done` is awaited below; this keeps an abort after a failed `op` from going unhandled.
+		done.catch(() => {});
+		const result = await op(tx);
+		await done;
+		return result;
+	};
 }
 
-/** Key/value pairs in a key range, in key order, through a cursor. */
-function all<K, V>(os: IDBObjectStore, range: IDBKeyRange): Promise<[K, V][]> {
-	return new Promise((resolve, reject) => {
-		const rows: [K, V][] = [];
-		const request = os.openCursor(range);
-		request.onsuccess = () => {
-			const cursor = request.result;
-			if (!cursor) return resolve(rows);
-			rows.push([cursor.key as K, cursor.value as V]);
-			cursor.continue();
-		};
-		request.onerror = () => reject(request.error);
-	});
+/** KV segments, keyed `[namespace, n]`: one key range holds a namespace's segments, oldest first. */
+const SEGMENTS = 'segments';
+/** Version 1 (idb-keyval's `createStore`) held one record per key in store `kv`; version 2 holds segments. */
+const KV_DB_VERSION = 2;
+/** A namespace with more segments than this is folded into one by the write that would add another. */
+export const MAX_SEGMENTS = 16;
+/** The store version 1 of the KV database kept its records in. */
+const KV_V1 = 'kv';
+
+const namespaceRange = (namespace: string) => IDBKeyRange.bound([namespace], [namespace, []]);
+
+/**
+ * Appends writes to a namespace as one segment. Past `MAX_SEGMENTS` it folds them all, with the new writes,
+ * into one instead, so reading a namespace stays one request over a few records; `stored` is the
+ * namespace's entries when the caller has already folded them.
+ */
+async function appendSegment(
+	os: IDBObjectStore,
+	namespace: string,
+	writes: readonly KvTimedWrite[],
+	stored?: Map<string, KvEntry>
+): Promise<void> {
+	if (writes.length === 0) return;
+	const range = namespaceRange(namespace);
+	const keys = (await promisifyRequest(os.getAllKeys(range))) as [string, number][];
+	const next = (keys.at(-1)?.[1] ?? 0) + 1;
+	if (keys.length < MAX_SEGMENTS) {
+		os.put(packSegment(writes), [namespace, next]);
+		return;
+	}
+	const entries = stored ?? foldSegments(await promisifyRequest(os.getAll(range)));
+	const folded = entriesAsWrites(applyWrites(entries, writes));
+	os.delete(range);
+	if (folded.length) os.put(packSegment(folded), [namespace, next]);
 }
 
-/** Runs `op` in one transaction over the history's two stores: full traces, and their summaries. */
-type HistoryDb = <T>(
-	mode: IDBTransactionMode,
-	op: (traces: IDBObjectStore, summaries: IDBObjectStore) => Promise<T>
-) => Promise<T>;
+/**
+ * Creates the segment store, or migrates a version 1 database: its records, one per key in key order, become
+ * one segment per namespace, and the old store is deleted. It all happens in the versionchange transaction,
+ * so a migration cut short (the tab closed, the disk full) leaves version 1 as it was, and the next open
+ * starts it again. With the old store gone, a tab still running version 1's code fails to find `kv` rather
+ * than mix its records in. Exported for the migration test, which cuts one short.
+ */
+export function upgradeKv(db: IDBDatabase, tx: IDBTransaction, from: number): void {
+	const segments = db.createObjectStore(SEGMENTS);
+	if (from < 1 || !db.objectStoreNames.contains(KV_V1)) return;
+	let namespace: string | null = null;
+	let batch: KvTimedWrite[] = [];
+	const flush = () => {
+		if (namespace !== null && batch.length) segments.put(packSegment(batch), [namespace, 1]);
+		batch = [];
+	};
+	const cursor = tx.objectStore(KV_V1).openCursor();
+	cursor.onsuccess = () => {
+		const row = cursor.result;
+		if (!row) {
+			flush();
+			db.deleteObjectStore(KV_V1);
+			return;
+		}
+		// Records this app wrote always have these keys and bytes; anything else is skipped, since a throw
+		// here would abort the upgrade, every time.
+		const [ns, key] = Array.isArray(row.key) ? row.key : [];
+		const record = row.value as Partial<KvRecordV1> | undefined;
+		if (typeof ns === 'string' && typeof key === 'string' && record?.value instanceof Uint8Array) {
+			if (ns !== namespace) {
+				flush();
+				namespace = ns;
+			}
+			batch.push({ key, value: record.value, at: record.updatedAt ?? 0 });
+		}
+		row.continue();
+	};
+}
 
 /** Traces, keyed `[startedAt, pluginId, id]` (oldest first); the store version 1 had alone. */
 const TRACES = 'history';
@@ -355,25 +444,9 @@ function summaryKey(call: Pick<CallTrace, 'startedAt' | 'pluginId' | 'id'>): IDB
 	return [call.pluginId, call.startedAt, call.id];
 }
 
-/** Opens (creating or upgrading) the history database; the connection closes when a newer build upgrades it. */
-function openHistory(name: string): HistoryDb {
-	const request = indexedDB.open(name, HISTORY_DB_VERSION);
-	request.onupgradeneeded = (event) => {
-		if (request.transaction) upgradeHistory(request.result, request.transaction, event.oldVersion);
-	};
-	const opened = promisifyRequest(request).then((db) => {
-		db.onversionchange = () => db.close();
-		return db;
-	});
-	return async (mode, op) => {
-		const tx = (await opened).transaction([TRACES, SUMMARIES], mode);
-		const done = promisifyRequest(tx);
-		// `done` is awaited below; this keeps an abort after a failed `op` from going unhandled.
-		done.catch(() => {});
-		const result = await op(tx.objectStore(TRACES), tx.objectStore(SUMMARIES));
-		await done;
-		return result;
-	};
+/** The history's two stores in a transaction: full traces, and their summaries. */
+function historyStores(tx: IDBTransaction): [IDBObjectStore, IDBObjectStore] {
+	return [tx.objectStore(TRACES), tx.objectStore(SUMMARIES)];
 }
 
 /**

@@ -93,7 +93,7 @@ const key = (i: number) => `k${String(i).padStart(6, '0')}`;
 
 /**
  * The keys stored in IndexedDB for a namespace whose value equals the key (as the filler writes them),
- * read straight from the database the app uses.
+ * read straight from the database the app uses: its segments folded in order, as src/lib/kv/segment.ts does.
  */
 function storedKeys(page: Page, namespace: string): Promise<string[]> {
 	return page.evaluate(
@@ -103,19 +103,26 @@ function storedKeys(page: Page, namespace: string): Promise<string[]> {
 				open.onerror = () => reject(open.error);
 				open.onsuccess = () => {
 					const db = open.result;
-					const os = db.transaction('kv', 'readonly').objectStore('kv');
-					const request = os.openCursor(IDBKeyRange.bound([ns], [ns, []]));
-					const keys: string[] = [];
+					const os = db.transaction('segments', 'readonly').objectStore('segments');
+					const request = os.getAll(IDBKeyRange.bound([ns], [ns, []]));
+					request.onerror = () => reject(request.error);
 					request.onsuccess = () => {
-						const cursor = request.result;
-						if (!cursor) {
-							db.close();
-							return resolve(keys);
+						db.close();
+						const values = new Map<string, string>();
+						const segments = request.result as {
+							keys: string[];
+							sizes: Int32Array;
+							bytes: Uint8Array;
+						}[];
+						for (const { keys, sizes, bytes } of segments) {
+							let offset = 0;
+							keys.forEach((k, i) => {
+								if (sizes[i] < 0) return void values.delete(k);
+								values.set(k, new TextDecoder().decode(bytes.subarray(offset, offset + sizes[i])));
+								offset += sizes[i];
+							});
 						}
-						const k = (cursor.key as [string, string])[1];
-						const value = new TextDecoder().decode((cursor.value as { value: Uint8Array }).value);
-						if (value === k) keys.push(k);
-						cursor.continue();
+						resolve([...values].filter(([k, value]) => k === value).map(([k]) => k));
 					};
 				};
 			}),

@@ -34,7 +34,7 @@ test('when storage is full the message says so and the data stays in the tab', a
 			this: IDBObjectStore,
 			...args: Parameters<typeof put>
 		) {
-			if (this.name === 'kv') throw new DOMException('quota', 'QuotaExceededError');
+			if (this.name === 'segments') throw new DOMException('quota', 'QuotaExceededError');
 			return put.apply(this, args);
 		};
 	});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+	applyWrites,
+	entriesAsWrites,
+	entryValues,
+	foldSegments,
+	isSegment,
+	packSegment,
+	SEGMENT_VERSION,
+	type KvTimedWrite
+} from '../../src/lib/kv/segment';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+/** A folded namespace as plain `{ key: [value, at] }`. */
+const plain = (entries: Map<string, { value: Uint8Array; at: number }>) =>
+	Object.fromEntries([...entries].map(([k, { value, at }]) => [k, [text(value), at]]));
+
+const first: KvTimedWrite[] = [
+	{ key: 'a', value: bytes('one'), at: 1 },
+	{ key: 'é✓', value: bytes('ünï'), at: 2 },
+	{ key: 'empty', value: new Uint8Array(0), at: 3 },
+	{ key: 'gone', value: bytes('soon'), at: 4 }
+];
+const second: KvTimedWrite[] = [
+	{ key: 'a', value: bytes('two'), at: 5 },
+	{ key: 'gone', value: null, at: 6 },
+	{ key: 'never', value: null, at: 7 },
+	{ key: 'b', value: bytes('bee'), at: 8 }
+];
+
+describe('KV segments', () => {
+	it('packs a batch into flat arrays: keys, sizes (-1 for a delete), times and the values end to end', () => {
+		const segment = packSegment(second);
+		expect(segment.v).toBe(SEGMENT_VERSION);
+		expect(segment.keys).toEqual(['a', 'gone', 'never', 'b']);
+		expect([...segment.sizes]).toEqual([3, -1, -1, 3]);
+		expect([...segment.at]).toEqual([5, 6, 7, 8]);
+		expect(text(segment.bytes)).toBe('twobee');
+		expect(isSegment(segment)).toBe(true);
+	});
+
+	it('folds segments in order: later writes replace earlier ones, deletes remove keys', () => {
+		const folded = foldSegments([packSegment(first), packSegment(second)]);
+		expect(plain(folded)).toEqual({
+			a: ['two', 5],
+			'é✓': ['ünï', 2],
+			empty: ['', 3],
+			b: ['bee', 8]
+		});
+		// The other order gives the other state: order is what decides, not the times.
+		expect(plain(foldSegments([packSegment(second), packSegment(first)]))).toEqual({
+			a: ['one', 1],
+			'é✓': ['ünï', 2],
+			empty: ['', 3],
+			gone: ['soon', 4],
+			b: ['bee', 8]
+		});
+	});
+
+	it('skips records that are not whole segments instead of reading past their bytes', () => {
+		const torn = { ...packSegment(first), bytes: new Uint8Array(2) };
+		const short = { ...packSegment(first), keys: ['a'] };
+		expect(isSegment(torn)).toBe(false);
+		expect(isSegment(short)).toBe(false);
+		expect(isSegment({ v: 1, value: bytes('x'), updatedAt: 1 })).toBe(false);
+		expect(isSegment(null)).toBe(false);
+		const folded = foldSegments([torn, short, null, packSegment(second)]);
+		expect(plain(folded)).toEqual({ a: ['two', 5], b: ['bee', 8] });
+	});
+
+	it('compacts: the folded entries with later writes packed as one segment read back the same', () => {
+		const entries = applyWrites(foldSegments([packSegment(first)]), second);
+		const compacted = packSegment(entriesAsWrites(entries));
+		expect(compacted.keys.length).toBe(4);
+		expect([...compacted.sizes].every((size) => size >= 0)).toBe(true);
+		expect(plain(foldSegments([compacted]))).toEqual(
+			plain(foldSegments([packSegment(first), packSegment(second)]))
+		);
+	});
+
+	it('hands out copies of the values, not views of a whole segment', () => {
+		const segment = packSegment(first);
+		const values = entryValues(foldSegments([segment]));
+		const a = values.get('a');
+		expect(a && text(a)).toBe('one');
+		expect(a?.buffer.byteLength).toBe(3);
+		segment.bytes.fill(0);
+		expect(a && text(a)).toBe('one');
+	});
+
+	it('packs 10,000 writes as one record of a few arrays', () => {
+		const many = Array.from({ length: 10_000 }, (_, i) => ({
+			key: `key-${i}`,
+			value: bytes('0123456789abcdef'),
+			at: i
+		}));
+		const segment = packSegment(many);
+		expect(segment.bytes.byteLength).toBe(160_000);
+		const folded = foldSegments([segment]);
+		expect(folded.size).toBe(10_000);
+		expect(text(folded.get('key-9999')!.value)).toBe('0123456789abcdef');
+	});
+});
