@@ -344,7 +344,7 @@ function openDatabase(name: string, version: number, upgrade: Upgrade): Database
 	};
 	return async (mode, op) => {
 		const db = await connection();
-		const tx = db.transaction([...db.objectStoreNames], mode);
+		const tx = db.transaction(Array.from(db.objectStoreNames), mode);
 		const done = promisifyRequest(tx);
 		// `done` is awaited below; this keeps an abort after a failed `op` from going unhandled.
 		done.catch(() => {});

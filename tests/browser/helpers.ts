@@ -3,6 +3,7 @@ import { afterEach } from 'vitest';
 import wabtInit from 'wabt';
 import { sha256Hex } from '../../src/lib/bytes/hash';
 import { defaultSettings, type HostSettings } from '../../src/lib/host/settings';
+import type { CallTrace } from '../../src/lib/trace/types';
 import type { ExampleMeta, PluginState } from '../../src/lib/workspace/types';
 import { PluginSession } from '../../src/state/plugin-session.svelte';
 import { Storage } from '../../src/state/storage';
@@ -100,4 +101,36 @@ export async function wat(
 	} finally {
 		module.destroy();
 	}
+}
+
+/** A stored call of `pluginId` with `logs` log events; odd ids succeed, even ones trap. */
+export function finishedCall(pluginId: string, id: number, startedAt: number, logs = 1): CallTrace {
+	return {
+		id,
+		pluginId,
+		pluginName: `${pluginId} name`,
+		export: 'run',
+		startedAt,
+		dropped: 0,
+		events: [
+			{ type: 'start', t: 0, export: 'run', input: { size: 1, head: Uint8Array.of(65) } },
+			...Array.from({ length: logs }, (_, i) => ({
+				type: 'log' as const,
+				t: i,
+				level: 'info' as const,
+				source: 'host' as const,
+				text: `line ${i}`
+			})),
+			{
+				type: 'end',
+				t: logs,
+				status: id % 2 ? 'ok' : 'error',
+				...(id % 2 ? {} : { error: { kind: 'trap', message: 'boom', hint: 'fix it' } }),
+				duration: 2.5,
+				inputSize: 1,
+				outputSize: 3,
+				memoryPages: 1
+			}
+		]
+	};
 }

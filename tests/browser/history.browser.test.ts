@@ -4,38 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { callKey } from '../../src/lib/trace/call-summary';
 import type { CallTrace } from '../../src/lib/trace/types';
 import { HISTORY_LIMIT, Storage } from '../../src/state/storage';
-
-/** A finished call of `pluginId` with `logs` log events. */
-function call(pluginId: string, id: number, startedAt: number, logs = 1): CallTrace {
-	return {
-		id,
-		pluginId,
-		pluginName: `${pluginId} name`,
-		export: 'run',
-		startedAt,
-		dropped: 0,
-		events: [
-			{ type: 'start', t: 0, export: 'run', input: { size: 1, head: Uint8Array.of(65) } },
-			...Array.from({ length: logs }, (_, i) => ({
-				type: 'log' as const,
-				t: i,
-				level: 'info' as const,
-				source: 'host' as const,
-				text: `line ${i}`
-			})),
-			{
-				type: 'end',
-				t: logs,
-				status: id % 2 ? 'ok' : 'error',
-				...(id % 2 ? {} : { error: { kind: 'trap', message: 'boom', hint: 'fix it' } }),
-				duration: 2.5,
-				inputSize: 1,
-				outputSize: 3,
-				memoryPages: 1
-			}
-		]
-	};
-}
+import { finishedCall as call } from './helpers';
 
 /** Writes traces the way the previous build did: idb-keyval's store, `{ v: 1, trace }` under `[startedAt, pluginId, id]`. */
 async function writeOldLayout(name: string, traces: CallTrace[]): Promise<void> {

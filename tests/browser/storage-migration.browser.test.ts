@@ -4,42 +4,10 @@
 import { createStore, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { callKey } from '../../src/lib/trace/call-summary';
-import type { CallTrace } from '../../src/lib/trace/types';
 import { Storage, upgradeKv } from '../../src/state/storage';
 import { StorageV1 } from '../fixtures/storage-v1';
-import { str, text } from './helpers';
+import { finishedCall as call, str, text } from './helpers';
 const prefix = () => `test-${crypto.randomUUID()}`;
-
-/** A finished call of `pluginId` with `logs` log lines. */
-function call(pluginId: string, id: number, startedAt: number, logs: number): CallTrace {
-	return {
-		id,
-		pluginId,
-		pluginName: pluginId,
-		export: 'run',
-		startedAt,
-		dropped: 0,
-		events: [
-			{ type: 'start', t: 0, export: 'run', input: { size: 1, head: Uint8Array.of(66) } },
-			...Array.from({ length: logs }, (_, i) => ({
-				type: 'log' as const,
-				t: i,
-				level: 'info' as const,
-				source: 'host' as const,
-				text: `line ${i}`
-			})),
-			{
-				type: 'end',
-				t: logs,
-				status: 'ok',
-				duration: 1,
-				inputSize: 1,
-				outputSize: 0,
-				memoryPages: 1
-			}
-		]
-	};
-}
 
 /** What the old build is given to store, and what must read back. */
 const big = Array.from({ length: 10_000 }, (_, i) => ({
