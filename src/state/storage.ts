@@ -17,7 +17,7 @@ import {
 import { summarizeCall, type CallSummary } from '../lib/trace/call-summary';
 import type { CallTrace } from '../lib/trace/types';
 
-/** Version stamped on every record written by this build. */
+/** Version stamped on every history, summary and plugin record (KV segments carry `SEGMENT_VERSION`). */
 export const RECORD_VERSION = 1;
 
 /** How many calls the history keeps; older ones are dropped first. */
@@ -308,7 +308,7 @@ async function attempt<S, T extends object>(
  */
 type Database = <T>(mode: IDBTransactionMode, op: (tx: IDBTransaction) => Promise<T>) => Promise<T>;
 
-/** Creates or migrates a database's stores, inside the versionchange transaction: all of it lands, or none. */
+/** Creates or migrates a database's stores in the versionchange transaction: all of it lands, or none. */
 type Upgrade = (db: IDBDatabase, tx: IDBTransaction, from: number) => void;
 
 /** Opens (creating or upgrading) a database; the connection closes when a newer build upgrades it. */

@@ -16,7 +16,7 @@ export interface KvTimedWrite {
 	at: number;
 }
 
-/** A batch of writes as stored: the keys, their values end to end, each value's size (-1: deleted), each time. */
+/** A batch of writes as stored: keys, values end to end, each value's size (-1: deleted), times. */
 export interface KvSegment {
 	v: number;
 	keys: string[];
