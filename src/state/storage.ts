@@ -7,11 +7,12 @@ import { createStore, delMany, get, promisifyRequest, set, type UseStore } from 
 import { fail, type Result } from '../lib/errors';
 import {
 	applyWrites,
-	entriesAsWrites,
 	entryValues,
 	foldSegments,
+	liveWrites,
 	packSegment,
-	type KvEntry,
+	segmentWeight,
+	type KvLatest,
 	type KvTimedWrite
 } from '../lib/kv/segment';
 import { summarizeCall, type CallSummary } from '../lib/trace/call-summary';
@@ -132,7 +133,11 @@ export class Storage {
 				let applied = 0;
 				for (const [namespace, list] of byNamespace) {
 					const stored = foldSegments(await promisifyRequest(os.getAll(namespaceRange(namespace))));
-					const newer = list.filter(({ key, at }) => (stored.get(key)?.at ?? -Infinity) <= at);
+					const newer = list.filter(({ key, at }) => {
+						// A deleted key counts as never written, as when each key was a record of its own.
+						const prior = stored.get(key);
+						return (prior && prior.value !== null ? prior.at : -Infinity) <= at;
+					});
 					applied += newer.length;
 					await appendSegment(os, namespace, newer, stored);
 				}
@@ -354,40 +359,53 @@ function openDatabase(name: string, version: number, upgrade: Upgrade): Database
 	};
 }
 
-/** KV segments, keyed `[namespace, n]`: one key range holds a namespace's segments, oldest first. */
+/**
+ * KV segments, keyed `[namespace, n, weight]`: one key range holds a namespace's segments, oldest first, and
+ * the keys alone tell what folding some of them would cost.
+ */
 const SEGMENTS = 'segments';
 /** Version 1 (idb-keyval's `createStore`) held one record per key in store `kv`; version 2 holds segments. */
 const KV_DB_VERSION = 2;
-/** A namespace with more segments than this is folded into one by the write that would add another. */
+/** A namespace with this many segments has some folded into one by the next write. */
 export const MAX_SEGMENTS = 16;
 /** The store version 1 of the KV database kept its records in. */
 const KV_V1 = 'kv';
 
+type SegmentKey = [namespace: string, n: number, weight: number];
+
 const namespaceRange = (namespace: string) => IDBKeyRange.bound([namespace], [namespace, []]);
 
 /**
- * Appends writes to a namespace as one segment. Past `MAX_SEGMENTS` it folds them all, with the new writes,
- * into one instead, so reading a namespace stays one request over a few records; `stored` is the
- * namespace's entries when the caller has already folded them.
+ * Appends writes to a namespace as one segment. At `MAX_SEGMENTS` it folds instead, so reading a namespace
+ * stays one request over a few records: when the oldest segment outweighs the others, only the others and
+ * the new writes are folded (deletes kept, since the oldest may hold their keys), so a big namespace is not
+ * rewritten for a few small writes; otherwise all of them, into one segment of the live entries. `stored`
+ * is the namespace folded, when the caller has it.
  */
 async function appendSegment(
 	os: IDBObjectStore,
 	namespace: string,
 	writes: readonly KvTimedWrite[],
-	stored?: Map<string, KvEntry>
+	stored?: KvLatest
 ): Promise<void> {
 	if (writes.length === 0) return;
-	const range = namespaceRange(namespace);
-	const keys = (await promisifyRequest(os.getAllKeys(range))) as [string, number][];
+	const keys = (await promisifyRequest(os.getAllKeys(namespaceRange(namespace)))) as SegmentKey[];
 	const next = (keys.at(-1)?.[1] ?? 0) + 1;
-	if (keys.length < MAX_SEGMENTS) {
-		os.put(packSegment(writes), [namespace, next]);
-		return;
+	let segment = packSegment(writes);
+	if (keys.length >= MAX_SEGMENTS) {
+		const [oldest, ...newer] = keys;
+		const newerWeight = newer.reduce((sum, key) => sum + key[2], segmentWeight(segment));
+		const folded = oldest[2] > newerWeight ? newer : keys;
+		const range = IDBKeyRange.bound(folded[0], [namespace, []]);
+		const latest = applyWrites(
+			folded === keys && stored ? stored : foldSegments(await promisifyRequest(os.getAll(range))),
+			writes
+		);
+		os.delete(range);
+		segment = packSegment(folded === keys ? liveWrites(latest) : [...latest.values()]);
+		if (segment.keys.length === 0) return;
 	}
-	const entries = stored ?? foldSegments(await promisifyRequest(os.getAll(range)));
-	const folded = entriesAsWrites(applyWrites(entries, writes));
-	os.delete(range);
-	if (folded.length) os.put(packSegment(folded), [namespace, next]);
+	os.put(segment, [namespace, next, segmentWeight(segment)] satisfies SegmentKey);
 }
 
 /**
@@ -403,7 +421,9 @@ export function upgradeKv(db: IDBDatabase, tx: IDBTransaction, from: number): vo
 	let namespace: string | null = null;
 	let batch: KvTimedWrite[] = [];
 	const flush = () => {
-		if (namespace !== null && batch.length) segments.put(packSegment(batch), [namespace, 1]);
+		if (namespace === null || batch.length === 0) return;
+		const segment = packSegment(batch);
+		segments.put(segment, [namespace, 1, segmentWeight(segment)] satisfies SegmentKey);
 		batch = [];
 	};
 	const cursor = tx.objectStore(KV_V1).openCursor();

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_SEGMENTS, Storage } from '../../src/state/storage';
 import { freshStorage, str, text } from './helpers';
 
-/** How many segment records each namespace of storage `prefix` holds, read straight from its database. */
-async function segmentCounts(prefix: string): Promise<Map<string, number>> {
+/** The segment keys `[namespace, n, weight]` of storage `prefix`, read straight from its database. */
+async function segmentKeys(prefix: string): Promise<[string, number, number][]> {
 	const db = await new Promise<IDBDatabase>((resolve, reject) => {
 		const request = indexedDB.open(`${prefix}-kv`);
 		request.onsuccess = () => resolve(request.result);
@@ -17,8 +17,13 @@ async function segmentCounts(prefix: string): Promise<Map<string, number>> {
 		request.onerror = () => reject(request.error);
 	});
 	db.close();
+	return keys as [string, number, number][];
+}
+
+/** How many segment records each namespace of storage `prefix` holds. */
+async function segmentCounts(prefix: string): Promise<Map<string, number>> {
 	const counts = new Map<string, number>();
-	for (const [namespace] of keys as [string, number][]) {
+	for (const [namespace] of await segmentKeys(prefix)) {
 		counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
 	}
 	return counts;
@@ -46,10 +51,10 @@ describe('KV segments in IndexedDB', () => {
 		expect(stored['key-9999']).toBe('v9999');
 	});
 
-	it(`folds a namespace into one record past ${MAX_SEGMENTS} segments, and reads as a map would`, async () => {
+	it(`folds a namespace of like-sized writes into one record at ${MAX_SEGMENTS} segments`, async () => {
 		const { storage, prefix } = freshStorage();
 		const model = new Map<string, string>();
-		for (let round = 0; round < 3 * MAX_SEGMENTS + 1; round++) {
+		for (let round = 0; round < 2 * MAX_SEGMENTS + 1; round++) {
 			const writes = [
 				{ key: `k${round % 7}`, value: text(`r${round}`) },
 				{ key: `k${(round + 3) % 7}`, value: null },
@@ -63,6 +68,35 @@ describe('KV segments in IndexedDB', () => {
 			expect(await segmentCounts(prefix)).toEqual(new Map([['busy', (round % MAX_SEGMENTS) + 1]]));
 		}
 		expect(await listed(storage, 'busy')).toEqual(Object.fromEntries(model));
+	});
+
+	it('folds only the newer segments when the oldest outweighs them, keeping their deletes', async () => {
+		const { storage, prefix } = freshStorage();
+		const big = Array.from({ length: 1_000 }, (_, i) => ({
+			key: `big-${i}`,
+			value: new Uint8Array(1_000).fill(i % 256)
+		}));
+		await storage.kvWrite('mixed', big);
+		const [oldest] = await segmentKeys(prefix);
+		for (let i = 0; i < 2 * MAX_SEGMENTS; i++) {
+			await storage.kvWrite('mixed', [
+				{ key: `small-${i % 3}`, value: text(`${i}`) },
+				{ key: `big-${i}`, value: null }
+			]);
+			const keys = await segmentKeys(prefix);
+			expect(keys.length).toBeLessThanOrEqual(MAX_SEGMENTS);
+			// The 1 MB segment is never read or written again for these few bytes.
+			expect(keys[0]).toEqual(oldest);
+		}
+		const stored = await listed(storage, 'mixed');
+		expect(Object.keys(stored)).toHaveLength(1_000 - 2 * MAX_SEGMENTS + 3);
+		expect('big-0' in stored).toBe(false);
+		expect(stored[`big-${2 * MAX_SEGMENTS}`]).toHaveLength(1_000);
+		// The last round whose small key was small-1.
+		const lastRound = Array.from({ length: 2 * MAX_SEGMENTS }, (_, i) => i).filter(
+			(i) => i % 3 === 1
+		);
+		expect(stored['small-1']).toBe(`${lastRound.at(-1)}`);
 	});
 
 	it('clears one namespace and leaves the others, even ones whose name starts the same', async () => {

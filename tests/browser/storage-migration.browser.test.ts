@@ -5,7 +5,7 @@ import { createStore, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { callKey } from '../../src/lib/trace/call-summary';
 import { Storage, upgradeKv } from '../../src/state/storage';
-import { StorageV1 } from '../fixtures/storage-v1';
+import { closeStore, StorageV1 } from '../fixtures/storage-v1';
 import { finishedCall as call, str, text } from './helpers';
 const prefix = () => `test-${crypto.randomUUID()}`;
 
@@ -104,7 +104,7 @@ describe('storage migration from the previous build', () => {
 		await set('not a pair', 1, store);
 		await set(['ns', 'no bytes'], { v: 1, value: 'text' }, store);
 		await set(['ns', 'good'], { v: 1, value: text('kept'), updatedAt: 1 }, store);
-		(await store('readonly', (os) => os.transaction.db)).close();
+		await closeStore(store);
 		expect(await listed(new Storage(name), 'ns')).toEqual({ good: 'kept' });
 	});
 

@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
 	applyWrites,
-	entriesAsWrites,
 	entryValues,
 	foldSegments,
 	isSegment,
+	liveWrites,
 	packSegment,
 	SEGMENT_VERSION,
+	segmentWeight,
+	type KvLatest,
 	type KvTimedWrite
 } from '../../src/lib/kv/segment';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-/** A folded namespace as plain `{ key: [value, at] }`. */
-const plain = (entries: Map<string, { value: Uint8Array; at: number }>) =>
-	Object.fromEntries([...entries].map(([k, { value, at }]) => [k, [text(value), at]]));
+/** Folded writes as plain `{ key: [value, at] }`; a delete's value is null. */
+const plain = (latest: KvLatest) =>
+	Object.fromEntries(
+		[...latest].map(([k, { value, at }]) => [k, [value === null ? null : text(value), at]])
+	);
 
 const first: KvTimedWrite[] = [
 	{ key: 'a', value: bytes('one'), at: 1 },
@@ -40,13 +44,22 @@ describe('KV segments', () => {
 		expect(isSegment(segment)).toBe(true);
 	});
 
-	it('folds segments in order: later writes replace earlier ones, deletes remove keys', () => {
+	it('folds segments in order: later writes replace earlier ones, a delete stays as a delete', () => {
 		const folded = foldSegments([packSegment(first), packSegment(second)]);
 		expect(plain(folded)).toEqual({
 			a: ['two', 5],
 			'é✓': ['ünï', 2],
 			empty: ['', 3],
+			gone: [null, 6],
+			never: [null, 7],
 			b: ['bee', 8]
+		});
+		// Values read back are the values, deletes are gone.
+		expect(Object.fromEntries([...entryValues(folded)].map(([k, v]) => [k, text(v)]))).toEqual({
+			a: 'two',
+			'é✓': 'ünï',
+			empty: '',
+			b: 'bee'
 		});
 		// The other order gives the other state: order is what decides, not the times.
 		expect(plain(foldSegments([packSegment(second), packSegment(first)]))).toEqual({
@@ -54,6 +67,7 @@ describe('KV segments', () => {
 			'é✓': ['ünï', 2],
 			empty: ['', 3],
 			gone: ['soon', 4],
+			never: [null, 7],
 			b: ['bee', 8]
 		});
 	});
@@ -66,17 +80,31 @@ describe('KV segments', () => {
 		expect(isSegment({ v: 1, value: bytes('x'), updatedAt: 1 })).toBe(false);
 		expect(isSegment(null)).toBe(false);
 		const folded = foldSegments([torn, short, null, packSegment(second)]);
-		expect(plain(folded)).toEqual({ a: ['two', 5], b: ['bee', 8] });
+		expect(plain(folded)).toEqual({
+			a: ['two', 5],
+			gone: [null, 6],
+			never: [null, 7],
+			b: ['bee', 8]
+		});
 	});
 
-	it('compacts: the folded entries with later writes packed as one segment read back the same', () => {
-		const entries = applyWrites(foldSegments([packSegment(first)]), second);
-		const compacted = packSegment(entriesAsWrites(entries));
-		expect(compacted.keys.length).toBe(4);
-		expect([...compacted.sizes].every((size) => size >= 0)).toBe(true);
-		expect(plain(foldSegments([compacted]))).toEqual(
-			plain(foldSegments([packSegment(first), packSegment(second)]))
-		);
+	it('folds a whole namespace into live writes only, and newer segments with their deletes kept', () => {
+		const base = packSegment(first);
+		const whole = packSegment(liveWrites(applyWrites(foldSegments([base]), second)));
+		expect([...whole.keys].sort()).toEqual(['a', 'b', 'empty', 'é✓']);
+		expect([...whole.sizes].every((size) => size >= 0)).toBe(true);
+		const both = entryValues(foldSegments([base, packSegment(second)]));
+		expect(entryValues(foldSegments([whole]))).toEqual(both);
+		// Folding only the newer part keeps its delete of "gone", which the base still holds.
+		const newer = packSegment([...foldSegments([packSegment(second)]).values()]);
+		expect(entryValues(foldSegments([base, newer]))).toEqual(both);
+	});
+
+	it('weighs a segment by its values and keys', () => {
+		const light = packSegment([{ key: 'k', value: bytes('v'), at: 0 }]);
+		const heavy = packSegment([{ key: 'k', value: new Uint8Array(10_000), at: 0 }]);
+		expect(segmentWeight(heavy)).toBeGreaterThan(10_000);
+		expect(segmentWeight(light)).toBeLessThan(100);
 	});
 
 	it('hands out copies of the values, not views of a whole segment', () => {
@@ -99,6 +127,6 @@ describe('KV segments', () => {
 		expect(segment.bytes.byteLength).toBe(160_000);
 		const folded = foldSegments([segment]);
 		expect(folded.size).toBe(10_000);
-		expect(text(folded.get('key-9999')!.value)).toBe('0123456789abcdef');
+		expect(text(folded.get('key-9999')!.value!)).toBe('0123456789abcdef');
 	});
 });

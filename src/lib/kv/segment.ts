@@ -25,11 +25,8 @@ export interface KvSegment {
 	bytes: Uint8Array;
 }
 
-/** A key's value and when it was written, after folding. */
-export interface KvEntry {
-	value: Uint8Array;
-	at: number;
-}
+/** The last write of each key, deletes included: a delete must still hide what an older segment holds. */
+export type KvLatest = Map<string, KvTimedWrite>;
 
 /** Packs a batch of writes, in order, into one segment. */
 export function packSegment(writes: readonly KvTimedWrite[]): KvSegment {
@@ -61,49 +58,44 @@ export function isSegment(record: unknown): record is KvSegment {
 	return s.sizes.reduce((sum, size) => sum + Math.max(size, 0), 0) === s.bytes.byteLength;
 }
 
+/** What a segment costs to read and write again, roughly in bytes: its values, keys and per-entry fields. */
+export function segmentWeight(segment: KvSegment): number {
+	return segment.keys.reduce((sum, key) => sum + 2 * key.length + 12, segment.bytes.byteLength);
+}
+
 /**
- * Applies segments, oldest first, to `into` (empty by default): a later write of a key replaces an earlier
- * one, a delete removes it. Values are views into the segments' bytes. Records that are not whole segments
+ * Applies segments, oldest first, to `into` (empty by default): the last write of a key, a delete too,
+ * replaces the earlier ones. Values are views into the segments' bytes. Records that are not whole segments
  * are skipped.
  */
-export function foldSegments(
-	segments: readonly unknown[],
-	into: Map<string, KvEntry> = new Map()
-): Map<string, KvEntry> {
+export function foldSegments(segments: readonly unknown[], into: KvLatest = new Map()): KvLatest {
 	for (const segment of segments) {
 		if (!isSegment(segment)) continue;
 		let offset = 0;
 		segment.keys.forEach((key, i) => {
 			const size = segment.sizes[i];
-			if (size < 0) {
-				into.delete(key);
-				return;
-			}
-			into.set(key, { value: segment.bytes.subarray(offset, offset + size), at: segment.at[i] });
-			offset += size;
+			const value = size < 0 ? null : segment.bytes.subarray(offset, offset + size);
+			into.set(key, { key, value, at: segment.at[i] });
+			offset += Math.max(size, 0);
 		});
 	}
 	return into;
 }
 
-/** Applies timed writes, in order, to folded entries. */
-export function applyWrites(
-	entries: Map<string, KvEntry>,
-	writes: readonly KvTimedWrite[]
-): Map<string, KvEntry> {
-	for (const { key, value, at } of writes) {
-		if (value === null) entries.delete(key);
-		else entries.set(key, { value, at });
-	}
-	return entries;
+/** Applies timed writes, in order, to folded ones. */
+export function applyWrites(latest: KvLatest, writes: readonly KvTimedWrite[]): KvLatest {
+	for (const write of writes) latest.set(write.key, write);
+	return latest;
 }
 
-/** Folded entries as the writes of one segment that holds them all (what a compaction stores). */
-export function entriesAsWrites(entries: ReadonlyMap<string, KvEntry>): KvTimedWrite[] {
-	return [...entries].map(([key, { value, at }]) => ({ key, value, at }));
+/** The writes that leave a value: what one segment holding a whole namespace needs, deletes dropped. */
+export function liveWrites(latest: KvLatest): KvTimedWrite[] {
+	return [...latest.values()].filter((write) => write.value !== null);
 }
 
 /** Each key's value, copied out of the segments so no value holds a whole segment's bytes. */
-export function entryValues(entries: ReadonlyMap<string, KvEntry>): Map<string, Uint8Array> {
-	return new Map([...entries].map(([key, { value }]) => [key, value.slice()]));
+export function entryValues(latest: KvLatest): Map<string, Uint8Array> {
+	const values = new Map<string, Uint8Array>();
+	for (const { key, value } of latest.values()) if (value !== null) values.set(key, value.slice());
+	return values;
 }
