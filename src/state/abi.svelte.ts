@@ -21,7 +21,7 @@ import {
 	type BubPluginEntry
 } from '../lib/abi/bub/config';
 import { readResponse } from '../lib/abi/bub/decode';
-import { encodeEnvelope } from '../lib/abi/bub/envelope';
+import { encodeEnvelope, parseBubJson } from '../lib/abi/bub/envelope';
 import { followUpsOf, pollIntervalsOf, type FollowUp } from '../lib/abi/bub/followups';
 import { BUB_HOOKS } from '../lib/abi/bub/hooks';
 import { bindExport, bubProfile } from '../lib/abi/bub/profile';
@@ -190,7 +190,8 @@ export class AbiState {
 			).error;
 			return;
 		}
-		const args = parseJson(this.argsFor(hook), 'Hook arguments');
+		const read = profile.id === 'bub' ? parseBubJson : parseJson;
+		const args = read(this.argsFor(hook), 'Hook arguments');
 		if (!args.ok) {
 			this.error = args.error;
 			return;
@@ -274,7 +275,7 @@ export class AbiState {
 	 */
 	async runTurn(workspace: Workspace, fresh: boolean): Promise<void> {
 		this.error = null;
-		const message = parseJson(this.messageText, 'Turn message');
+		const message = parseBubJson(this.messageText, 'Turn message');
 		if (!message.ok) {
 			this.error = message.error;
 			return;

@@ -243,9 +243,9 @@ describe('decodeResponse: the rules in Bub’s order', () => {
 	});
 
 	it('JSON nested beyond Python’s recursion limit fails with RecursionError', () => {
-		const reading = readResponse('cli_command', text('['.repeat(1001) + ']'.repeat(1001)), 0);
+		const reading = readResponse('cli_command', text('['.repeat(1495) + ']'.repeat(1495)), 0);
 		expect(reading.raised?.type).toBe('RecursionError');
-		expect(decodeResponse('cli_command', text('['.repeat(999) + ']'.repeat(999)), 0).status).toBe(
+		expect(decodeResponse('cli_command', text('['.repeat(1494) + ']'.repeat(1494)), 0).status).toBe(
 			'value'
 		);
 	});

@@ -4,7 +4,7 @@
  * the value the hook's adapter passed on (see decode.ts `adapt`), so only descriptors Bub accepted count.
  */
 import { bubHook } from './hooks';
-import { isJsonObject } from './python';
+import { isJsonObject, pyEntries } from './python';
 
 /** One call Bub would make later because of a descriptor. */
 export interface FollowUp {
@@ -29,7 +29,7 @@ function fromFunctions(
 	label: string
 ): FollowUp[] {
 	if (!isJsonObject(functions)) return [];
-	return Object.entries(functions)
+	return pyEntries(functions)
 		.filter((entry): entry is [string, string] => typeof entry[1] === 'string')
 		.filter(([op]) => bubHook(`${prefix}.${op}`) !== undefined)
 		.map(([op, exportName]) => ({
