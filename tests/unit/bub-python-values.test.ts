@@ -23,6 +23,7 @@ import {
 	pySet,
 	pyStr
 } from '../../src/lib/abi/bub/python';
+import { runTurn, type CallExport, type TurnPlugin } from '../../src/lib/abi/bub/turn';
 import { utf8Encode } from '../../src/lib/bytes/encoding';
 
 interface LoadsCase {
@@ -263,5 +264,37 @@ describe('the argument form keeps what it does not edit', () => {
 		expect(withArg(text, 'b', 'x')).toBe(
 			'{\n  "b": "x",\n  "2": 1.0,\n  "n": NaN,\n  "big": 9007199254740993\n}'
 		);
+	});
+});
+
+describe('a turn carries the lossless values from one hook to the next', () => {
+	it('load_state answers {"b": 1, "2": 1.0, "n": NaN} and build_prompt receives exactly that', async () => {
+		const sent: string[] = [];
+		const call: CallExport = async (_plugin, hook, _export, envelope) => {
+			sent.push(new TextDecoder().decode(envelope));
+			const answers: Record<string, string> = {
+				load_state: '{"value": {"b": 1, "2": 1.0, "n": NaN, "big": 9007199254740993}}',
+				build_prompt: '{"value": "p"}'
+			};
+			return { output: utf8Encode(answers[hook] ?? ''), code: 0 };
+		};
+		const plugin: TurnPlugin = {
+			name: 'p',
+			order: 0,
+			hooks: { load_state: 'load_state', build_prompt: 'build_prompt' }
+		};
+		const result = await runTurn([plugin], { content: 'hi', session_id: 's' }, {}, call);
+		expect(result.error).toBeNull();
+		expect(sent[1]).toContain('"state": {"b": 1, "2": 1.0, "n": NaN, "big": 9007199254740993}}}');
+		const loaded = result.root.children.find((s) => s.hook === 'load_state');
+		expect(pyDumps(loaded?.passedOn)).toBe(
+			'{"_runtime_workspace": "/workspace", "_runtime_steering_inbox": null, "b": 1, "2": 1.0, "n": NaN, "big": 9007199254740993}'
+		);
+	});
+
+	it('the decoded value and its step keep the plugin’s key order', () => {
+		const reading = readResponse('load_state', utf8Encode('{"b": 1, "2": 2.0}'), 0);
+		expect(pyDumps(reading.decoded.value)).toBe('{"b": 1, "2": 2.0}');
+		expect(reading.decoded.steps[0]?.detail).toBe('keys: b, 2');
 	});
 });
