@@ -127,8 +127,15 @@ describe('the envelope bytes', () => {
 		expect(parseBubJson('{"a": nan}', 'Hook arguments')).toMatchObject({
 			ok: false,
 			error: {
+				message: 'Hook arguments is not valid JSON: Expecting value: line 1 column 7 (char 6).'
+			}
+		});
+		const deep = '['.repeat(PY_MAX_DEPTH + 1) + ']'.repeat(PY_MAX_DEPTH + 1);
+		expect(parseBubJson(deep, 'Turn message')).toMatchObject({
+			ok: false,
+			error: {
 				message:
-					'Hook arguments is not JSON as Python reads it: JSONDecodeError: Expecting value: line 1 column 7 (char 6).'
+					"Python's json cannot read Turn message: RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string."
 			}
 		});
 	});

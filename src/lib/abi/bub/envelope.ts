@@ -273,9 +273,18 @@ export function parseBubJson(
 ): { ok: true; value: unknown } | { ok: false; error: PlaygroundError } {
 	const parsed = pyLoads(text);
 	if (parsed.ok) return parsed;
+	if (parsed.error === 'JSONDecodeError') {
+		return fail(
+			'call',
+			`${what} is not valid JSON: ${parsed.message}.`,
+			`Fix the JSON in ${what}; Bub reads it with Python's json, which also takes NaN, Infinity and -Infinity.`
+		);
+	}
 	return fail(
 		'call',
-		`${what} is not JSON as Python reads it: ${parsed.error}: ${parsed.message}.`,
-		`Fix the JSON in ${what} (Python's json also reads NaN, Infinity and -Infinity), or pick the hook again to restore its sample.`
+		`Python's json cannot read ${what}: ${parsed.error}: ${parsed.message}.`,
+		parsed.error === 'RecursionError'
+			? `Nest the values in ${what} less deeply.`
+			: `Write the number in ${what} with fewer digits, or as a string.`
 	);
 }
