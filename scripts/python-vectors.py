@@ -9,6 +9,8 @@ bub-extism's bridge (asyncio.to_thread -> call -> encode args -> json.dumps / js
 
 import asyncio
 import json
+import random
+import struct
 import sys
 from collections.abc import Mapping, Sequence
 
@@ -93,6 +95,48 @@ SURROGATES = [
 
 # json.dumps(indent=2) is how the page prints values.
 PRETTY = ['{"b": 1, "2": [1.0, {}, []], "e": {}, "s": "\\u00e9"}', "[]", '{"a": [NaN]}']
+
+
+# Characters for generated strings: quotes, escapes, controls and a few non-ASCII ones whose
+# printability is settled in every Unicode version (unassigned code points would tie the test to one).
+CHARS = ["a", "Z", "0", " ", "'", '"', "\\", "\n", "\t", "\x07", "\x7f", "\xa0", "\xad", "\xe9", "\u200b", "\u4e2d", "\U0001f600"]
+
+
+def random_float(rng):
+    kind = rng.randrange(6)
+    if kind == 0:
+        return struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]  # any double, NaN included
+    if kind == 1:
+        return float(rng.randint(-(10**6), 10**6))
+    if kind == 2:
+        return rng.choice([0.0, -0.0, float("nan"), float("inf"), float("-inf"), 1e15, 1e16, 1e-4, 1e-5, 2.0**53])
+    return rng.random() * 10.0 ** rng.randint(-25, 25) * rng.choice([1, -1])
+
+
+def random_value(rng, depth=0):
+    kind = rng.randrange(9 if depth < 3 else 6)
+    if kind == 0:
+        return rng.choice([None, True, False])
+    if kind == 1:
+        return rng.randint(-(2**70), 2**70) if rng.random() < 0.5 else rng.randint(-1000, 1000)
+    if kind in (2, 3):
+        return random_float(rng)
+    if kind in (4, 5):
+        return "".join(rng.choice(CHARS) for _ in range(rng.randrange(6)))
+    if kind in (6, 7):
+        keys = [rng.choice(["a", "b", "2", "10", "0", "x y", "\xe9"]) for _ in range(rng.randrange(5))]
+        return {key: random_value(rng, depth + 1) for key in keys}
+    return [random_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+
+
+def generated_cases(count):
+    """Seeded random values: their json.dumps bytes, and str() of them, as Bub would print them."""
+    rng = random.Random(20260311)
+    cases = []
+    for _ in range(count):
+        value = random_value(rng)
+        cases.append({"dumps": json.dumps(value, ensure_ascii=False), "str": str(value)})
+    return cases
 
 
 def outcome(fn):
@@ -228,6 +272,7 @@ def main():
         "errors": [error_case(t) for t in ERRORS],
         "envelopes": [envelope_case(h, a) for h, a in ENVELOPES],
         "surrogates": [surrogate_case(t) for t in SURROGATES],
+        "generated": generated_cases(400),
         "pretty": [{"text": t, "indent2": json.dumps(json.loads(t), indent=2, ensure_ascii=False)} for t in PRETTY],
         "nesting": {"main_thread_loads": {k: loads_limit(k) for k in ("list", "dict")}, "worker_thread": thread},
     }

@@ -43,6 +43,7 @@ interface Vectors {
 	envelopes: Array<{ hook: string; args: string; bytes: string }>;
 	surrogates: Array<{ text: string; message: string | null }>;
 	pretty: Array<{ text: string; indent2: string }>;
+	generated: Array<{ dumps: string; str: string }>;
 	nesting: {
 		worker_thread: {
 			loads: Record<'list' | 'dict', Limit>;
@@ -99,6 +100,17 @@ describe('json.loads then json.dumps, str() and repr()', () => {
 		expect(Object.is(read('-0'), 0)).toBe(true);
 		expect(read('9007199254740993')).toBe(9007199254740993n);
 		expect(read('1e16')).toBe(1e16);
+	});
+});
+
+describe('seeded random values', () => {
+	it('read back, they are written and printed byte for byte as Python does', () => {
+		expect(vectors.generated.length).toBeGreaterThanOrEqual(400);
+		const differ = vectors.generated.filter((c) => {
+			const parsed = pyLoads(c.dumps);
+			return !parsed.ok || pyDumps(parsed.value) !== c.dumps || pyStr(parsed.value) !== c.str;
+		});
+		expect(differ).toEqual([]);
 	});
 });
 
