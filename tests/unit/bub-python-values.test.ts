@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fieldsOf, fieldText, parseFieldInput, withArg } from '../../src/lib/abi/arg-fields';
 import { readResponse } from '../../src/lib/abi/bub/decode';
-import { encodeEnvelope, parseBubJson, sanitizeState } from '../../src/lib/abi/bub/envelope';
+import {
+	diffState,
+	encodeEnvelope,
+	parseBubJson,
+	sanitizeState
+} from '../../src/lib/abi/bub/envelope';
 import {
 	PY_MAX_DEPTH,
 	pyDict,
@@ -209,6 +214,10 @@ describe("CPython 3.12's nesting limits in bub-extism's worker thread", () => {
 			`{"abi_version": "bub.extism.v1", "hook": "run_model", "args": {"state": ${pyDumps(sent)}}}`
 		);
 		expect(pyDumps(sent).length).toBeLessThan(1200);
+		const removed = diffState(pyDict([['deep', deep]]), sent);
+		expect(removed).toHaveLength(1);
+		expect(removed[0]?.path).toMatch(/^deep(\[0\])+$/);
+		expect(removed[0]?.reason).toMatch(/^nested too deep: Python's recursion limit/);
 	});
 });
 
