@@ -14,6 +14,7 @@ import {
 	pyDumps,
 	pyEntries,
 	PyFloat,
+	pyFloat,
 	pyInt,
 	pyKeys,
 	pyLoads,
@@ -335,7 +336,8 @@ const checkChannels: Check = (value, c) => {
 			name,
 			enabled: pyTruthy(get(descriptor, 'enabled', true)),
 			needsDebounce: pyTruthy(get(descriptor, 'needsDebounce', false)),
-			pollIntervalSeconds: interval.ok ? interval.value : null,
+			// float(): a whole number of seconds is a float (1.0) in Bub.
+			pollIntervalSeconds: interval.ok ? pyFloat(interval.value) : null,
 			functions: functionBindings(descriptor.functions, `${path}.functions`, c, {
 				ok: true,
 				message: 'Extism channel functions must be an object'
