@@ -267,11 +267,11 @@ export class AbiState {
 		this.pipelineText = null;
 	}
 
-	/** Picks a hook (a follow-up may bring its export and arguments). */
-	pick(hook: string, exportName?: string, args?: unknown): void {
+	/** Picks a hook (a follow-up may bring its export and arguments, written as `profile`'s host writes). */
+	pick(hook: string, exportName?: string, args?: unknown, profile: Profile | null = null): void {
 		this.hookName = hook;
 		if (exportName !== undefined) this.bindings = { ...this.bindings, [hook]: exportName };
-		if (args !== undefined) this.setArgs(hook, pretty(args));
+		if (args !== undefined) this.setArgs(hook, writeJson(profile, args, 2));
 	}
 
 	/** The export a hook is bound to in this module, or null when the host would skip it. */

@@ -185,13 +185,43 @@ test('the hook argument form and the raw JSON edit the same arguments', async ({
 	await expect(fields.getByRole('textbox', { name: 'session_id', exact: true })).toHaveValue(
 		'telegram:42'
 	);
-	await expect(fields.getByRole('spinbutton', { name: 'retries' })).toHaveValue('3');
+	await expect(fields.getByRole('textbox', { name: 'retries' })).toHaveValue('3');
 	await expect(fields.getByRole('checkbox', { name: 'dry' })).toBeChecked();
 	await fields.getByRole('checkbox', { name: 'dry' }).uncheck();
 	await expect(raw).toHaveValue(/"dry": false/);
 
 	await raw.fill('["not", "an", "object"]');
 	await expect(fields).toContainText('The raw JSON is not an object');
+});
+
+test('the envelope keeps what Python keeps: key order, 1.0, NaN and big ints', async ({ page }) => {
+	await openApp(page);
+	await pickExample(page, 'Bub: echo model');
+	const abi = panel(page);
+	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('run_model');
+	const raw = abi.getByRole('textbox', { name: 'Hook arguments' });
+	await raw.fill(
+		'{"prompt": "hi", "session_id": "cli:local", "retries": 1.0, "state": {"b": 1, "2": 2, "x": 1.0, "n": NaN, "big": 9007199254740993}}'
+	);
+	const sent =
+		'{"abi_version": "bub.extism.v1", "hook": "run_model", "args": {"prompt": "hi", "session_id": "cli:local", "state": {"b": 1, "2": 2, "x": 1.0, "n": NaN, "big": 9007199254740993}, "retries": 1.0}}';
+	const envelope = abi.getByRole('textbox', { name: 'Envelope' });
+	await expect(envelope).toHaveValue(sent);
+	await expect(abi).toContainText(`(${sent.length} bytes, exactly as Bub sends them)`);
+	const state = abi.getByRole('group', { name: 'State sanitising' });
+	await expect(state.getByRole('listitem').first()).toHaveText('b: 1');
+	await expect(state.getByRole('listitem').nth(1)).toHaveText('2: 2');
+
+	// A number field shows the float as Python writes it and takes NaN, which JSON.parse would refuse.
+	const fields = abi.getByRole('group', { name: 'Hook argument fields' });
+	const retries = fields.getByRole('textbox', { name: 'retries' });
+	await expect(retries).toHaveValue('1.0');
+	await retries.fill('-Infinity');
+	await expect(envelope).toHaveValue(sent.replace('"retries": 1.0', '"retries": -Infinity'));
+	await expect(raw).toHaveValue(/"n": NaN,\n {4}"big": 9007199254740993/);
+
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	await expect(abi.getByRole('region', { name: 'Decoded result' })).toContainText('Status: value');
 });
 
 test('channel.poll repeats at the descriptor’s interval while checked', async ({ page }) => {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { adapt, decodeResponse, readResponse, RULES, validate } from '../../src/lib/abi/bub/decode';
+import { PyFloat } from '../../src/lib/abi/bub/python';
 import { utf8Encode } from '../../src/lib/bytes/encoding';
 
 const fixtures: { responses: Record<string, unknown> } = JSON.parse(
@@ -91,7 +92,8 @@ describe('decodeResponse: fixture responses', () => {
 				name: 'wasm',
 				enabled: true,
 				needsDebounce: false,
-				pollIntervalSeconds: 1,
+				// float(1) in Python: 1.0
+				pollIntervalSeconds: new PyFloat(1),
 				functions: {
 					start: 'channel_start',
 					poll: 'channel_poll',
@@ -243,9 +245,9 @@ describe('decodeResponse: the rules in Bub’s order', () => {
 	});
 
 	it('JSON nested beyond Python’s recursion limit fails with RecursionError', () => {
-		const reading = readResponse('cli_command', text('['.repeat(1001) + ']'.repeat(1001)), 0);
+		const reading = readResponse('cli_command', text('['.repeat(1495) + ']'.repeat(1495)), 0);
 		expect(reading.raised?.type).toBe('RecursionError');
-		expect(decodeResponse('cli_command', text('['.repeat(999) + ']'.repeat(999)), 0).status).toBe(
+		expect(decodeResponse('cli_command', text('['.repeat(1494) + ']'.repeat(1494)), 0).status).toBe(
 			'value'
 		);
 	});
@@ -392,7 +394,13 @@ describe('validate and adapt: what each hook accepts', () => {
 			}
 		]);
 		expect(adapt('provide_channels', { channels: [{ name: 'a' }] })).toEqual([
-			{ name: 'a', enabled: true, needsDebounce: false, pollIntervalSeconds: 1, functions: {} }
+			{
+				name: 'a',
+				enabled: true,
+				needsDebounce: false,
+				pollIntervalSeconds: new PyFloat(1),
+				functions: {}
+			}
 		]);
 		expect(adapt('provide_channels', {})).toEqual([]);
 	});

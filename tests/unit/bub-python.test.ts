@@ -1,7 +1,27 @@
 // The Python semantics bub-extism's bytes depend on; every expected string was printed by CPython.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pyDumps, pyLoads, pyStr, pyTruthy } from '../../src/lib/abi/bub/python';
+import {
+	pyDumps,
+	pyEntries,
+	PyFloat,
+	pyLoads,
+	pyStr,
+	pyTruthy
+} from '../../src/lib/abi/bub/python';
+
+/** What JavaScript's JSON makes of a model value: big ints rounded, floats bare, dicts in JS order. */
+function plain(value: unknown): unknown {
+	if (typeof value === 'bigint') return Number(value);
+	if (value instanceof PyFloat) return value.value;
+	if (Array.isArray(value)) return value.map(plain);
+	if (typeof value === 'object' && value !== null) {
+		return Object.fromEntries(
+			pyEntries(value as Record<string, unknown>).map(([k, v]) => [k, plain(v)])
+		);
+	}
+	return value;
+}
 
 describe('pyLoads', () => {
 	it("reports CPython's json.JSONDecodeError messages and positions", () => {
@@ -44,11 +64,12 @@ describe('pyLoads', () => {
 		});
 	});
 
-	it('parses whatever JSON.parse parses, to the same value', () => {
+	it('parses whatever JSON.parse parses, to the same value once the model is made plain', () => {
 		fc.assert(
 			fc.property(fc.jsonValue(), (value) => {
 				const text = JSON.stringify(value);
-				expect(pyLoads(text)).toEqual({ ok: true, value: JSON.parse(text) });
+				const parsed = pyLoads(text);
+				expect(parsed.ok && plain(parsed.value)).toEqual(JSON.parse(text));
 			})
 		);
 	});
@@ -67,8 +88,9 @@ describe('pyDumps', () => {
 	it('round-trips through pyLoads', () => {
 		fc.assert(
 			fc.property(fc.jsonValue(), (value) => {
-				const text = pyDumps(value);
-				expect(pyLoads(text)).toEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) });
+				const parsed = pyLoads(pyDumps(value));
+				// Unlike JSON.stringify, Python writes -0 (a float) as -0.0, so it comes back as -0.
+				expect(parsed.ok && plain(parsed.value)).toEqual(value);
 			})
 		);
 	});
@@ -87,7 +109,7 @@ describe('pyStr and pyTruthy', () => {
 			'inf',
 			'-inf',
 			'1e+16',
-			'0',
+			'-0.0',
 			'0.5'
 		]);
 		expect(pyStr('plain')).toBe('plain');

@@ -6,7 +6,23 @@
  * `float()`, `dict()`), the text is that builtin's.
  */
 import type { Decoded, DecodeStep, ValidationIssue } from '../profile';
-import { isJsonObject, pyDecodeUtf8, pyLoads, pyStr, pyTruthy, type JsonObject } from './python';
+import {
+	isJsonObject,
+	isPyFloat,
+	pyDecodeUtf8,
+	pyDict,
+	pyDumps,
+	pyEntries,
+	PyFloat,
+	pyFloat,
+	pyInt,
+	pyKeys,
+	pyLoads,
+	pyNumber,
+	pyStr,
+	pyTruthy,
+	type JsonObject
+} from './python';
 
 /** An exception Bub raises, as bub-extism reports it to `on_error`: `{type, message}`. */
 export interface BubRaise {
@@ -30,6 +46,7 @@ export const RULES = {
 	empty: 'no output → skip',
 	notJson: 'not JSON → the text is the value',
 	tooDeep: 'JSON nested too deep → RecursionError',
+	tooLong: 'an int of more than 4,300 digits → ValueError',
 	null: 'JSON null → skip',
 	notObject: 'JSON that is not an object → that value as is',
 	object: 'JSON object → Bub reads skip, error, value, text',
@@ -40,10 +57,9 @@ export const RULES = {
 	whole: 'no "value" or "text" → the whole object'
 } as const;
 
-/** A short, single-line preview of a value for step details. */
+/** A short, single-line preview of a value for step details, as Python's json writes it. */
 function preview(value: unknown): string {
-	const text =
-		typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+	const text = pyDumps(value);
 	return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
@@ -57,9 +73,10 @@ function pyType(value: unknown): string {
 		case 'boolean':
 			return 'bool';
 		case 'number':
-			return Number.isInteger(value) ? 'int' : 'float';
+		case 'bigint':
+			return isPyFloat(value) ? 'float' : 'int';
 		default:
-			return 'dict';
+			return value instanceof PyFloat ? 'float' : 'dict';
 	}
 }
 
@@ -122,7 +139,7 @@ function functionBindings(
 		return {};
 	}
 	const bindings: Record<string, string> = {};
-	for (const [operation, exportName] of Object.entries(value)) {
+	for (const [operation, exportName] of pyEntries(value)) {
 		const op = operation.trim();
 		const name = requiredText(exportName);
 		if (op === '' || name === '') {
@@ -135,8 +152,10 @@ function functionBindings(
 }
 
 /** Python's `float(value)` for a JSON value, or the TypeError/ValueError text it raises. */
-function pyFloat(value: unknown): { ok: true; value: number } | { ok: false; message: string } {
-	if (typeof value === 'number') return { ok: true, value };
+function floatOf(value: unknown): { ok: true; value: number } | { ok: false; message: string } {
+	if (typeof value === 'number' || typeof value === 'bigint' || value instanceof PyFloat) {
+		return { ok: true, value: pyNumber(value) };
+	}
 	if (typeof value === 'boolean') return { ok: true, value: value ? 1 : 0 };
 	if (typeof value === 'string') {
 		const text = value.trim().replace(/(?<=\d)_(?=\d)/g, '');
@@ -157,19 +176,23 @@ function pyFloat(value: unknown): { ok: true; value: number } | { ok: false; mes
 }
 
 /** Python's `int(value)` for a JSON value, or the error text it raises. */
-function pyInt(value: unknown): { ok: true; value: number } | { ok: false; message: string } {
+function intOf(
+	value: unknown
+): { ok: true; value: number | bigint } | { ok: false; message: string } {
 	if (typeof value === 'boolean') return { ok: true, value: value ? 1 : 0 };
-	if (typeof value === 'number') {
-		if (Number.isNaN(value)) return { ok: false, message: 'cannot convert float NaN to integer' };
-		if (!Number.isFinite(value)) {
+	if (typeof value === 'bigint') return { ok: true, value };
+	if (typeof value === 'number' || value instanceof PyFloat) {
+		const n = pyNumber(value);
+		if (Number.isNaN(n)) return { ok: false, message: 'cannot convert float NaN to integer' };
+		if (!Number.isFinite(n)) {
 			return { ok: false, message: 'cannot convert float infinity to integer' };
 		}
-		return { ok: true, value: Math.trunc(value) };
+		return { ok: true, value: pyInt(BigInt(Math.trunc(n))) };
 	}
 	if (typeof value === 'string') {
 		const text = value.trim();
 		if (/^[+-]?\d+(?:_\d+)*$/.test(text)) {
-			return { ok: true, value: Number(text.replaceAll('_', '')) };
+			return { ok: true, value: pyInt(BigInt(text.replaceAll('_', ''))) };
 		}
 		return { ok: false, message: `invalid literal for int() with base 10: '${value}'` };
 	}
@@ -180,9 +203,9 @@ function pyInt(value: unknown): { ok: true; value: number } | { ok: false; messa
 }
 
 /** Python's `dict(value or {})` for a JSON value, or the error text it raises. */
-function pyDict(value: unknown): { ok: true; value: JsonObject } | { ok: false; message: string } {
+function dictOf(value: unknown): { ok: true; value: JsonObject } | { ok: false; message: string } {
 	if (!pyTruthy(value)) return { ok: true, value: {} };
-	if (isJsonObject(value)) return { ok: true, value: { ...value } };
+	if (isJsonObject(value)) return { ok: true, value: pyDict(pyEntries(value)) };
 	if (typeof value === 'string') {
 		return {
 			ok: false,
@@ -207,12 +230,12 @@ function pyDict(value: unknown): { ok: true; value: JsonObject } | { ok: false; 
 			};
 		}
 		const [key, item2] = pair as [unknown, unknown];
-		if (typeof key === 'object' && key !== null) {
+		if (typeof key === 'object' && key !== null && !(key instanceof PyFloat)) {
 			return { ok: false, message: `unhashable type: '${pyType(key)}'` };
 		}
 		pairs.push([pyStr(key), item2]);
 	}
-	return { ok: true, value: Object.fromEntries(pairs) };
+	return { ok: true, value: pyDict(pairs) };
 }
 
 /** stream.py `_stream_payload`: events and usage. */
@@ -307,13 +330,14 @@ const checkChannels: Check = (value, c) => {
 		}
 		const name = requiredText(descriptor.name);
 		if (name === '') c.fail(`${path}.name`, 'Extism channel descriptor must include a name');
-		const interval = pyFloat(get(descriptor, 'pollIntervalSeconds', 1));
+		const interval = floatOf(get(descriptor, 'pollIntervalSeconds', 1));
 		if (!interval.ok) c.fail(`${path}.pollIntervalSeconds`, interval.message);
 		return {
 			name,
 			enabled: pyTruthy(get(descriptor, 'enabled', true)),
 			needsDebounce: pyTruthy(get(descriptor, 'needsDebounce', false)),
-			pollIntervalSeconds: interval.ok ? interval.value : null,
+			// float(): a whole number of seconds is a float (1.0) in Bub.
+			pollIntervalSeconds: interval.ok ? pyFloat(interval.value) : null,
 			functions: functionBindings(descriptor.functions, `${path}.functions`, c, {
 				ok: true,
 				message: 'Extism channel functions must be an object'
@@ -428,11 +452,11 @@ const checkFetchAll: Check = (value, c) => {
 			c.fail(path, 'Extism tape entry must be an object');
 			return null;
 		}
-		const id = pyInt(get(entry, 'id', 0));
+		const id = intOf(get(entry, 'id', 0));
 		if (!id.ok) c.fail(`${path}.id`, id.message);
-		const payload = pyDict(entry.payload);
+		const payload = dictOf(entry.payload);
 		if (!payload.ok) c.fail(`${path}.payload`, payload.message);
-		const meta = pyDict(entry.meta);
+		const meta = dictOf(entry.meta);
 		if (!meta.ok) c.fail(`${path}.meta`, meta.message);
 		// An empty date becomes "now" in Bub (utc_now()); null here stands for that.
 		const date = pyStr(get(entry, 'date', ''));
@@ -549,10 +573,9 @@ export function readResponse(
 	const steps: DecodeStep[] = [];
 	const parsed = pyLoads(text);
 	let value: unknown;
-	if (!parsed.ok && parsed.error === 'RecursionError') {
-		return raised('RecursionError', parsed.message, [
-			{ rule: RULES.tooDeep, detail: parsed.message }
-		]);
+	if (!parsed.ok && parsed.error !== 'JSONDecodeError') {
+		const rule = parsed.error === 'RecursionError' ? RULES.tooDeep : RULES.tooLong;
+		return raised(parsed.error, parsed.message, [{ rule, detail: parsed.message }]);
 	}
 	if (!parsed.ok) {
 		steps.push({ rule: RULES.notJson, detail: `json.loads: ${parsed.message}` });
@@ -564,7 +587,7 @@ export function readResponse(
 		value = parsed.value;
 	} else {
 		const object = parsed.value;
-		steps.push({ rule: RULES.object, detail: `keys: ${Object.keys(object).join(', ') || 'none'}` });
+		steps.push({ rule: RULES.object, detail: `keys: ${pyKeys(object).join(', ') || 'none'}` });
 		if (object.skip === true)
 			return skipped(hook, [...steps, { rule: RULES.skip, detail: 'skip: true' }]);
 		if (pyTruthy(object.error)) {

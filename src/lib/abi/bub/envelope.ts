@@ -5,13 +5,23 @@
  * ensure_ascii=False)`, so Python's default separators `", "` and `": "`, insertion order, raw non-ASCII,
  * `NaN`/`Infinity` kept), and the Extism Python SDK, which encodes that text as strict UTF-8.
  *
- * Where JavaScript cannot match Python exactly: integer-like object keys ("2") come first in a JS object
- * whatever order they were typed in, and a whole number is always written as an int (`1`, never `1.0`).
+ * Values are python.ts's lossless model (`PyValue`), so dict order, `1` versus `1.0`, `-0.0`, NaN and big
+ * ints reach the bytes as Python would write them.
  */
 import { utf8Encode } from '../../bytes/encoding';
 import { fail, type PlaygroundError } from '../../errors';
 import { bubHook } from './hooks';
-import { isJsonObject, pyDumps, pyEncodeError, type JsonObject } from './python';
+import {
+	isJsonObject,
+	pyDict,
+	pyDumps,
+	pyEncodeError,
+	pyEntries,
+	PyFloat,
+	pyKeys,
+	pyLoads,
+	type JsonObject
+} from './python';
 
 /** The `abi_version` of every request. */
 export const BUB_ABI_VERSION = 'bub.extism.v1';
@@ -69,7 +79,7 @@ function dropReason(value: unknown, ancestors: readonly object[]): string | null
 		case 'object': {
 			if (value === null) return null;
 			if (ancestors.includes(value)) return 'it contains itself: Bub drops it';
-			if (Array.isArray(value) || isJsonObject(value)) return null;
+			if (Array.isArray(value) || isJsonObject(value) || value instanceof PyFloat) return null;
 			const proto: unknown = Object.getPrototypeOf(value);
 			const name =
 				typeof proto === 'object' && proto !== null && typeof proto.constructor === 'function'
@@ -82,33 +92,65 @@ function dropReason(value: unknown, ancestors: readonly object[]): string | null
 	}
 }
 
-/** `_encode_json_value` / `mapping_to_json`: the value with everything unsendable left out. */
-function encodeValue(value: unknown, ancestors: object[]): unknown {
-	if (dropReason(value, ancestors) !== null) return SKIP;
-	if (typeof value !== 'object' || value === null) return value;
+/** CPython's default recursion limit: the Python frames a thread may nest. */
+const RECURSION_LIMIT = 1000;
+
+/**
+ * The frame `mapping_to_json(args)` runs in: bub-extism encodes the arguments in the worker thread of
+ * `asyncio.to_thread`, 9 frames deep (5 of threading and concurrent.futures, then `call_hook_sync`,
+ * `_call_export`, `build_request`, `mapping_to_json`). Bub first encodes `state` and `message` on its
+ * event-loop thread, deeper still, so there a value may be cut a few levels sooner than shown here.
+ */
+const ARGS_FRAME = 9;
+
+/** Thrown when `_encode_or_skip` itself cannot be entered: the container that called it is dropped. */
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * `_encode_or_skip(value)` called from the frame `frame`, returning SKIP for a dropped value. CPython 3.12
+ * counts frames: `_encode_or_skip` (frame + 1), `_encode_json_value` (frame + 2), and for a container its
+ * `isinstance(value, Mapping)` check (`ABCMeta.__instancecheck__`, frame + 3); a dict's items are encoded
+ * from `mapping_to_json` (frame + 3), a list's from `_encode_json_value`. A RecursionError is caught by
+ * the nearest `_encode_or_skip`, so the value nested too deep is left out and its container kept.
+ */
+function encodeValue(value: unknown, ancestors: object[], frame: number): unknown {
+	if (frame + 1 > RECURSION_LIMIT) throw TOO_DEEP;
+	if (dropReason(value, ancestors) !== null || frame + 2 > RECURSION_LIMIT) return SKIP;
+	if (typeof value !== 'object' || value === null || value instanceof PyFloat) return value;
+	if (frame + 3 > RECURSION_LIMIT) return SKIP;
 	ancestors.push(value);
 	try {
-		if (Array.isArray(value)) {
-			return value.map((item) => encodeValue(item, ancestors)).filter((item) => item !== SKIP);
-		}
-		const entries: Array<[string, unknown]> = [];
-		for (const [key, item] of Object.entries(value)) {
-			const encoded = encodeValue(item, ancestors);
-			if (encoded !== SKIP) entries.push([key, encoded]);
-		}
-		return Object.fromEntries(entries);
+		if (!Array.isArray(value)) return encodeMapping(value as JsonObject, ancestors, frame + 3);
+		return value
+			.map((item) => encodeValue(item, ancestors, frame + 2))
+			.filter((item) => item !== SKIP);
+	} catch (e) {
+		if (e === TOO_DEEP) return SKIP;
+		throw e;
 	} finally {
 		ancestors.pop();
 	}
 }
 
+/** `mapping_to_json` running in frame `frame`: the dict with its unsendable values left out, in order. */
+function encodeMapping(value: JsonObject, ancestors: object[], frame: number): JsonObject {
+	const entries: Array<[string, unknown]> = [];
+	for (const [key, item] of pyEntries(value)) {
+		const encoded = encodeValue(item, ancestors, frame);
+		if (encoded !== SKIP) entries.push([key, encoded]);
+	}
+	return pyDict(entries);
+}
+
 /**
  * bub-extism's `state_to_json`: top-level keys beginning `_runtime_` removed, values that cannot be
- * JSON-encoded dropped silently (at any depth; a list simply gets shorter).
+ * JSON-encoded dropped silently (at any depth; a list simply gets shorter), as are values nested too deep
+ * for Python's recursion limit.
  */
 export function sanitizeState(state: JsonObject): JsonObject {
-	const visible = Object.entries(state).filter(([key]) => !key.startsWith(RUNTIME_PREFIX));
-	return encodeValue(Object.fromEntries(visible), []) as JsonObject;
+	const visible = pyEntries(state).filter(([key]) => !key.startsWith(RUNTIME_PREFIX));
+	// The state is an argument: its mapping_to_json runs one dict level below the arguments'.
+	return encodeMapping(pyDict(visible), [state], ARGS_FRAME + 3);
 }
 
 /** `parent.key`, `parent["odd key"]`, `parent[2]`. */
@@ -116,6 +158,9 @@ function keyPath(parent: string, key: string): string {
 	if (/^[A-Za-z_$][\w$]*$/.test(key)) return parent === '' ? key : `${parent}.${key}`;
 	return `${parent}[${JSON.stringify(key)}]`;
 }
+
+const TOO_DEEP_REASON =
+	"nested too deep: Python's recursion limit stops bub-extism's encoder, which drops it (RecursionError)";
 
 function collectRemovals(
 	typed: unknown,
@@ -131,13 +176,18 @@ function collectRemovals(
 		const sentItems = Array.isArray(sent) ? sent : [];
 		let next = 0;
 		typed.forEach((item: unknown, i) => {
-			const reason = dropReason(item, ancestors);
+			const sentItem = sentItems[next];
+			// A container nested too deep is dropped while the scalars beside it are kept.
+			const cut =
+				(Array.isArray(item) && !Array.isArray(sentItem)) ||
+				(isJsonObject(item) && !isJsonObject(sentItem));
+			const reason = dropReason(item, ancestors) ?? (cut ? TOO_DEEP_REASON : null);
 			if (reason !== null) out.push({ path: `${path}[${i}]`, reason });
 			else collectRemovals(item, sentItems[next++], `${path}[${i}]`, ancestors, false, out);
 		});
 	} else if (isJsonObject(typed)) {
 		const sentObject = isJsonObject(sent) ? sent : {};
-		for (const [key, value] of Object.entries(typed)) {
+		for (const [key, value] of pyEntries(typed)) {
 			const at = keyPath(path, key);
 			if (top && key.startsWith(RUNTIME_PREFIX)) {
 				out.push({
@@ -145,7 +195,7 @@ function collectRemovals(
 					reason: `begins with ${RUNTIME_PREFIX}: Bub's runtime internals stay in Python`
 				});
 			} else if (!Object.hasOwn(sentObject, key)) {
-				out.push({ path: at, reason: dropReason(value, ancestors) ?? 'not sent' });
+				out.push({ path: at, reason: dropReason(value, ancestors) ?? TOO_DEEP_REASON });
 			} else {
 				collectRemovals(value, sentObject[key], at, ancestors, false, out);
 			}
@@ -164,8 +214,8 @@ export function diffState(typed: unknown, sent: unknown): StateRemoval[] {
 /** The args in the order bub-extism builds them for this hook; keys it would not send come last. */
 function orderArgs(hook: string, args: JsonObject): JsonObject {
 	const known = Object.keys(bubHook(hook)?.args ?? {}).filter((key) => Object.hasOwn(args, key));
-	const rest = Object.keys(args).filter((key) => !known.includes(key));
-	return Object.fromEntries([...known, ...rest].map((key) => [key, args[key]]));
+	const rest = pyKeys(args).filter((key) => !known.includes(key));
+	return pyDict([...known, ...rest].map((key) => [key, args[key]]));
 }
 
 function kindOf(value: unknown): string {
@@ -200,7 +250,7 @@ export function encodeEnvelope(
 		}
 		ordered.state = sanitizeState(ordered.state);
 	}
-	const sent = encodeValue(ordered, []) as JsonObject;
+	const sent = encodeMapping(ordered, [ordered], ARGS_FRAME);
 	const text = pyDumps({ abi_version: BUB_ABI_VERSION, hook, args: sent });
 	const encodeError = pyEncodeError(text);
 	if (encodeError !== null) {
@@ -211,4 +261,30 @@ export function encodeEnvelope(
 		);
 	}
 	return { ok: true, bytes: utf8Encode(text), text, args: sent };
+}
+
+/**
+ * Reads an editor's text (hook arguments, turn message) as Python's `json.loads` does, into the lossless
+ * model: what is typed is what Bub holds, `NaN`, `1.0`, big ints and key order included.
+ */
+export function parseBubJson(
+	text: string,
+	what: string
+): { ok: true; value: unknown } | { ok: false; error: PlaygroundError } {
+	const parsed = pyLoads(text);
+	if (parsed.ok) return parsed;
+	if (parsed.error === 'JSONDecodeError') {
+		return fail(
+			'call',
+			`${what} is not valid JSON: ${parsed.message}.`,
+			`Fix the JSON in ${what}; Bub reads it with Python's json, which also takes NaN, Infinity and -Infinity.`
+		);
+	}
+	return fail(
+		'call',
+		`Python's json cannot read ${what}: ${parsed.error}: ${parsed.message}.`,
+		parsed.error === 'RecursionError'
+			? `Nest the values in ${what} less deeply.`
+			: `Write the number in ${what} with fewer digits, or as a string.`
+	);
 }

@@ -4,7 +4,7 @@
  * the value the hook's adapter passed on (see decode.ts `adapt`), so only descriptors Bub accepted count.
  */
 import { bubHook } from './hooks';
-import { isJsonObject } from './python';
+import { isJsonObject, pyEntries, PyFloat, pyNumber } from './python';
 
 /** One call Bub would make later because of a descriptor. */
 export interface FollowUp {
@@ -29,7 +29,7 @@ function fromFunctions(
 	label: string
 ): FollowUp[] {
 	if (!isJsonObject(functions)) return [];
-	return Object.entries(functions)
+	return pyEntries(functions)
 		.filter((entry): entry is [string, string] => typeof entry[1] === 'string')
 		.filter(([op]) => bubHook(`${prefix}.${op}`) !== undefined)
 		.map(([op, exportName]) => ({
@@ -85,8 +85,9 @@ export function pollIntervalsOf(hook: string, passed: unknown): Record<string, n
 	if (hook !== 'provide_channels' || !Array.isArray(passed)) return intervals;
 	for (const channel of passed as unknown[]) {
 		if (!isJsonObject(channel) || typeof channel.name !== 'string' || channel.name === '') continue;
-		const seconds = channel.pollIntervalSeconds;
-		if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) {
+		const raw = channel.pollIntervalSeconds;
+		const seconds = typeof raw === 'number' || raw instanceof PyFloat ? pyNumber(raw) : NaN;
+		if (Number.isFinite(seconds) && seconds > 0) {
 			if (!(channel.name in intervals)) intervals[channel.name] = seconds;
 		}
 	}

@@ -3,10 +3,10 @@ import type { ModuleInfo } from '../../wasm/types';
 import type { Decoded, ExtismProfile, HookSpec } from '../profile';
 import { exportConfig, parseBubConfig } from './config';
 import { adapt, decodeResponse, validate } from './decode';
-import { diffState, encodeEnvelope, sanitizeState } from './envelope';
+import { diffState, encodeEnvelope, parseBubJson, sanitizeState } from './envelope';
 import { followUpsOf, pollIntervalsOf } from './followups';
 import { BUB_ALL_HOOKS, BUB_HOOKS, bubHook } from './hooks';
-import { isJsonObject } from './python';
+import { isJsonObject, pyDumps, pyKeys } from './python';
 import { runTurn } from './turn';
 
 /** Function export names, built once per inspection: each hook asks, of up to 100,000 exports. */
@@ -57,6 +57,9 @@ export const bubProfile: ExtismProfile = {
 		'Bub is a hook-first AI agent framework in Python; its bub-extism bridge turns each entry of ~/.bub/extism.json into a Bub plugin. For every hook call it makes a fresh plugin instance (with no host functions of its own) and sends one UTF-8 JSON envelope {"abi_version": "bub.extism.v1", "hook": ..., "args": {...}} to the export bound to the hook. The answer is plain text or JSON: {"value": ...}, {"skip": true} to let the next plugin answer, or {"error": {"message": ...}} to fail the hook. The newest-registered plugin answers first.',
 	transport: 'extism',
 	hooks: BUB_ALL_HOOKS,
+	readJson: parseBubJson,
+	writeJson: pyDumps,
+	keysOf: pyKeys,
 	detect(info) {
 		if (info.flavor !== 'extism') {
 			return {

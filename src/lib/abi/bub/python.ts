@@ -4,14 +4,109 @@
  * instead of using JavaScript's JSON, which differs on floats, separators, NaN and error messages.
  */
 
-/** A JSON object as Python's `json` module produces it. */
+/**
+ * The value model: JSON-shaped JavaScript values, with a mark only where JavaScript would lose what Python
+ * keeps. `None` is null, `bool` a boolean, `str` a string, `list` an array, and:
+ * - an `int` is a safe-integer number (never -0) or, beyond 2^53, a bigint;
+ * - a `float` is any other number (a fraction, -0 for `-0.0`, NaN, ±Infinity, a whole number beyond 2^53),
+ *   or a `PyFloat` for a whole number below 2^53 (`1.0`, `1e15`), which a bare number would make an int;
+ * - a `dict` is a plain object; when its Python order differs from JavaScript's (which puts integer-like
+ *   keys such as "2" first), the order is kept beside it: read keys with `pyKeys`/`pyEntries`, build with
+ *   `pyDict` and add with `pySet`.
+ */
+export type PyValue = unknown;
+
+/** A JSON object as Python's `json` module produces it (a dict); iterate it with `pyEntries`. */
 export type JsonObject = Record<string, unknown>;
+
+/** A Python float with a whole value below 2^53: `1.0`, `-3.0`, `1e15`, which a JS number would make an int. */
+export class PyFloat {
+	constructor(readonly value: number) {}
+
+	/** JavaScript's JSON (and other JS consumers) see the number. */
+	toJSON(): number {
+		return this.value;
+	}
+}
+
+/** A float as the model holds it: a bare number when that is unambiguous, else a `PyFloat`. */
+export function pyFloat(n: number): number | PyFloat {
+	return Number.isSafeInteger(n) && !Object.is(n, -0) ? new PyFloat(n) : n;
+}
+
+/** An int as the model holds it: a number when exact, else a bigint. */
+export function pyInt(n: bigint): number | bigint {
+	const small = Number(n);
+	return Number.isSafeInteger(small) ? small : n;
+}
+
+/** Whether a value is a Python float in the model (a `PyFloat`, or a number that is not a safe int). */
+export function isPyFloat(value: unknown): value is number | PyFloat {
+	if (value instanceof PyFloat) return true;
+	return typeof value === 'number' && (!Number.isSafeInteger(value) || Object.is(value, -0));
+}
+
+/** The number a Python int or float stands for (a bigint beyond 2^53 is rounded). */
+export function pyNumber(value: number | bigint | PyFloat): number {
+	return value instanceof PyFloat ? value.value : Number(value);
+}
 
 /** True for a plain object (what Python's json turns into a dict), not an array or a class instance. */
 export function isJsonObject(value: unknown): value is JsonObject {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
 	const proto: unknown = Object.getPrototypeOf(value);
 	return proto === Object.prototype || proto === null;
+}
+
+/** Python key order of the dicts where it differs from JavaScript's own. */
+const KEY_ORDER = new WeakMap<object, readonly string[]>();
+
+/** A dict's keys in Python's order: insertion order, integer-like keys included. */
+export function pyKeys(obj: JsonObject): string[] {
+	const own = Object.keys(obj);
+	const order = KEY_ORDER.get(obj);
+	if (order === undefined) return own;
+	// Keys added or removed since the order was recorded: keep the recorded ones, new ones last.
+	const present = new Set(own);
+	const kept = order.filter((key) => present.has(key));
+	const known = new Set(kept);
+	return [...kept, ...own.filter((key) => !known.has(key))];
+}
+
+/** A dict's items in Python's order. */
+export function pyEntries(obj: JsonObject): Array<[string, unknown]> {
+	return pyKeys(obj).map((key) => [key, obj[key]]);
+}
+
+/** `d[key] = value`: a new key goes last, an existing one keeps its place; `__proto__` stays data. */
+export function pySet(obj: JsonObject, key: string, value: unknown): void {
+	const order = pyKeys(obj);
+	Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+	if (!order.includes(key)) order.push(key);
+	remember(obj, order);
+}
+
+function remember(obj: JsonObject, order: readonly string[]): void {
+	const own = Object.keys(obj);
+	if (own.every((key, i) => key === order[i])) KEY_ORDER.delete(obj);
+	else KEY_ORDER.set(obj, order);
+}
+
+/** `dict(pairs)`: each key at its first position with its last value, as CPython's dict keeps them. */
+export function pyDict(entries: Iterable<readonly [string, unknown]>): JsonObject {
+	const out: JsonObject = {};
+	const order: string[] = [];
+	for (const [key, value] of entries) {
+		if (!Object.hasOwn(out, key)) order.push(key);
+		Object.defineProperty(out, key, {
+			value,
+			enumerable: true,
+			writable: true,
+			configurable: true
+		});
+	}
+	remember(out, order);
+	return out;
 }
 
 /**
@@ -36,16 +131,19 @@ function floatRepr(n: number): string {
 	return `${sign}${digits[0]}${fraction}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
-/**
- * A number as Python writes it. JavaScript cannot tell `1` from `1.0`, so safe integers are written as
- * Python ints (what `json.loads` makes of `1`) and everything else as Python floats.
- */
-function numberText(n: number, json: boolean): string {
+/** A float as Python writes it: `json.dumps` spells the non-finite ones NaN/Infinity, `str()` nan/inf. */
+function floatText(n: number, json: boolean): string {
 	if (Number.isNaN(n)) return json ? 'NaN' : 'nan';
 	if (n === Infinity) return json ? 'Infinity' : 'inf';
 	if (n === -Infinity) return json ? '-Infinity' : '-inf';
-	if (Number.isSafeInteger(n)) return String(n);
 	return floatRepr(n);
+}
+
+/** A number of the model as Python writes it (see `PyValue`: safe integers are ints). */
+function numberText(value: number | bigint | PyFloat, json: boolean): string {
+	if (value instanceof PyFloat) return floatText(value.value, json);
+	if (typeof value === 'bigint') return value.toString();
+	return isPyFloat(value) ? floatText(value, json) : String(value);
 }
 
 const JSON_ESCAPES: Record<string, string> = {
@@ -74,26 +172,39 @@ function jsonString(text: string): string {
 	return `${out}"`;
 }
 
-/**
- * `json.dumps(value, ensure_ascii=False)`: separators `", "` and `": "`, keys in insertion order,
- * non-ASCII text as is, and `NaN`/`Infinity` for non-finite floats (Python's default `allow_nan=True`).
- * The value must already be JSON-able (envelope.ts drops the rest); bigints are Python ints.
- */
-export function pyDumps(value: unknown): string {
-	if (value === null) return 'null';
+function dumpsAt(value: PyValue, indent: number | null, level: number): string {
+	if (value === null || value === undefined) return 'null';
 	switch (typeof value) {
 		case 'string':
 			return jsonString(value);
 		case 'number':
-			return numberText(value, true);
 		case 'bigint':
-			return value.toString();
+			return numberText(value, true);
 		case 'boolean':
 			return value ? 'true' : 'false';
 	}
-	if (Array.isArray(value)) return `[${value.map(pyDumps).join(', ')}]`;
-	const entries = Object.entries(value as JsonObject);
-	return `{${entries.map(([k, v]) => `${jsonString(k)}: ${pyDumps(v)}`).join(', ')}}`;
+	if (value instanceof PyFloat) return numberText(value, true);
+	const items = Array.isArray(value)
+		? value.map((item: unknown) => dumpsAt(item, indent, level + 1))
+		: pyEntries(value as JsonObject).map(
+				([k, v]) => `${jsonString(k)}: ${dumpsAt(v, indent, level + 1)}`
+			);
+	const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+	if (items.length === 0) return open + close;
+	if (indent === null) return `${open}${items.join(', ')}${close}`;
+	const inner = `\n${' '.repeat(indent * (level + 1))}`;
+	return `${open}${inner}${items.join(`,${inner}`)}\n${' '.repeat(indent * level)}${close}`;
+}
+
+/**
+ * `json.dumps(value, ensure_ascii=False)`: separators `", "` and `": "`, keys in the dict's order,
+ * non-ASCII text as is, ints and floats as Python writes them (`1`, `1.0`, `-0.0`, `1e+16`, all digits of
+ * a big int) and `NaN`/`Infinity` for non-finite floats (Python's default `allow_nan=True`). With `indent`,
+ * `json.dumps(value, indent=indent, ensure_ascii=False)`: one item a line, `","` and `": "`. The value must
+ * already be JSON-able (envelope.ts drops the rest).
+ */
+export function pyDumps(value: PyValue, indent?: number): string {
+	return dumpsAt(value, indent ?? null, 0);
 }
 
 /** Characters `str.isprintable()` rejects: controls, format, surrogates, private use, unassigned, separators but space. */
@@ -117,12 +228,17 @@ function strRepr(text: string): string {
 	return out + quote;
 }
 
-function repr(value: unknown): string {
+/** Python's `repr()` of a value: strings quoted, everything else as `str()` prints it. */
+export function pyRepr(value: PyValue): string {
 	return typeof value === 'string' ? strRepr(value) : pyStr(value);
 }
 
-/** Python's `str()` of a JSON value: `None`, `True`, `['a', 1]`, `{'k': 'v'}`; text stays as is. */
-export function pyStr(value: unknown): string {
+/**
+ * Python's `str()` of a value: `None`, `True`, `1.0`, `-0.0`, `nan`, `inf`, `['a', 1]`, `{'k': 'v'}` (dicts
+ * in their order); text stays as is. An int of more than 4,300 digits is printed in full, where Python
+ * would raise ValueError (`sys.set_int_max_str_digits`).
+ */
+export function pyStr(value: PyValue): string {
 	if (value === null || value === undefined) return 'None';
 	switch (typeof value) {
 		case 'string':
@@ -130,20 +246,20 @@ export function pyStr(value: unknown): string {
 		case 'boolean':
 			return value ? 'True' : 'False';
 		case 'number':
-			return numberText(value, false);
 		case 'bigint':
-			return value.toString();
+			return numberText(value, false);
 	}
-	if (Array.isArray(value)) return `[${value.map(repr).join(', ')}]`;
+	if (value instanceof PyFloat) return numberText(value, false);
+	if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
 	if (typeof value === 'object') {
-		const entries = Object.entries(value as JsonObject);
-		return `{${entries.map(([k, v]) => `${strRepr(k)}: ${repr(v)}`).join(', ')}}`;
+		const entries = pyEntries(value as JsonObject);
+		return `{${entries.map(([k, v]) => `${strRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
 	}
 	return String(value);
 }
 
-/** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false; NaN is true. */
-export function pyTruthy(value: unknown): boolean {
+/** Python truthiness: `None`, `False`, `0`, `0.0`, `""`, `[]` and `{}` are false; NaN is true. */
+export function pyTruthy(value: PyValue): boolean {
 	if (value === null || value === undefined) return false;
 	switch (typeof value) {
 		case 'boolean':
@@ -155,23 +271,30 @@ export function pyTruthy(value: unknown): boolean {
 		case 'string':
 			return value.length > 0;
 	}
+	if (value instanceof PyFloat) return value.value !== 0;
 	if (Array.isArray(value)) return value.length > 0;
 	if (typeof value === 'object') return Object.keys(value).length > 0;
 	return true;
 }
 
-/** A lone UTF-16 surrogate: with the `u` flag, a valid pair is one code point and does not match. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/** A run of lone UTF-16 surrogates: with the `u` flag, a valid pair is one code point and does not match. */
+const LONE_SURROGATES = /[\uD800-\uDFFF]+/u;
 
 /**
  * `str.encode('utf-8')`, which the Extism Python SDK applies to the envelope: it fails on lone
- * surrogates (JavaScript's TextEncoder would silently write U+FFFD instead).
+ * surrogates (JavaScript's TextEncoder would silently write U+FFFD instead), naming the first run of them
+ * as Python does: one character, or a range of positions.
  */
 export function pyEncodeError(text: string): string | null {
-	const match = LONE_SURROGATE.exec(text);
+	const match = LONE_SURROGATES.exec(text);
 	if (match === null) return null;
-	const position = [...text.slice(0, match.index)].length;
-	return `'utf-8' codec can't encode character ${strRepr(match[0])} in position ${position}: surrogates not allowed`;
+	const start = [...text.slice(0, match.index)].length;
+	const run = match[0];
+	const where =
+		run.length === 1
+			? `character ${strRepr(run)} in position ${start}`
+			: `characters in position ${start}-${start + run.length - 1}`;
+	return `'utf-8' codec can't encode ${where}: surrogates not allowed`;
 }
 
 /** For a UTF-8 lead byte: how many continuation bytes follow, and the range the first one must be in. */
@@ -242,10 +365,22 @@ class JsonDecodeError extends Error {
 	}
 }
 
-/** Python's C scanner gives up past its recursion limit (about 1000 nested containers). */
+/** Python's C scanner gives up past CPython's C recursion limit. */
 class JsonRecursionError extends Error {}
 
-const MAX_DEPTH = 1000;
+/** `int('1' * 4301)` and so `json.loads` of such a number: CPython's limit on int digits. */
+class JsonValueError extends Error {}
+
+/**
+ * The deepest nesting `json.loads` reads in Bub: CPython 3.12 counts nested containers against its C
+ * recursion limit (1,500), less the C calls already on the stack. bub-extism decodes in the worker thread
+ * of `asyncio.to_thread`, where 1,494 levels parse and 1,495 raise RecursionError (measured with 3.12.1 by
+ * scripts/python-vectors.py; hooks Bub calls synchronously sit a few C calls deeper, so a few levels less).
+ */
+export const PY_MAX_DEPTH = 1494;
+
+/** CPython's default `sys.get_int_max_str_digits()`. */
+const MAX_INT_DIGITS = 4300;
 
 const WHITESPACE = /[ \t\n\r]*/y;
 const NUMBER = /(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?/y;
@@ -292,7 +427,7 @@ class PyJsonReader {
 		const char = this.text[this.pos];
 		if (char === '"') return this.string();
 		if (char === '{' || char === '[') {
-			if (++this.depth > MAX_DEPTH) {
+			if (++this.depth > PY_MAX_DEPTH) {
 				const what = char === '{' ? 'object' : 'array';
 				throw new JsonRecursionError(
 					`maximum recursion depth exceeded while decoding a JSON ${what} from a unicode string`
@@ -320,9 +455,15 @@ class PyJsonReader {
 		const match = NUMBER.exec(this.text);
 		if (match === null) throw new JsonDecodeError('Expecting value', this.pos);
 		this.pos = NUMBER.lastIndex;
-		const number = Number(match[0]);
+		if (match[2] !== undefined || match[3] !== undefined) return pyFloat(Number(match[0]));
+		const digits = match[1]?.replace('-', '').length ?? 0;
+		if (digits > MAX_INT_DIGITS) {
+			throw new JsonValueError(
+				`Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion: value has ${digits} digits; use sys.set_int_max_str_digits() to increase the limit`
+			);
+		}
 		// Python's int has no negative zero: `-0` is 0, while the float `-0.0` keeps its sign.
-		return match[2] === undefined && match[3] === undefined ? number || 0 : number;
+		return pyInt(BigInt(match[0]));
 	}
 
 	private string(): string {
@@ -362,12 +503,12 @@ class PyJsonReader {
 	}
 
 	private object(): JsonObject {
-		const out: JsonObject = {};
+		const pairs: Array<[string, unknown]> = [];
 		this.pos++;
 		this.skip();
 		if (this.text[this.pos] === '}') {
 			this.pos++;
-			return out;
+			return {};
 		}
 		for (;;) {
 			if (this.text[this.pos] !== '"') {
@@ -379,17 +520,11 @@ class PyJsonReader {
 				throw new JsonDecodeError("Expecting ':' delimiter", this.pos);
 			this.pos++;
 			this.skip();
-			// defineProperty keeps a `__proto__` key as data instead of changing the prototype.
-			Object.defineProperty(out, key, {
-				value: this.value(),
-				enumerable: true,
-				writable: true,
-				configurable: true
-			});
+			pairs.push([key, this.value()]);
 			this.skip();
 			if (this.text[this.pos] === '}') {
 				this.pos++;
-				return out;
+				return pyDict(pairs);
 			}
 			if (this.text[this.pos] !== ',')
 				throw new JsonDecodeError("Expecting ',' delimiter", this.pos);
@@ -430,14 +565,15 @@ function position(text: string, at: number): string {
 	return `line ${line} column ${char - lastNewline} (char ${char})`;
 }
 
-/** What `json.loads` did: a value, a `JSONDecodeError`, or a `RecursionError` (which is not one). */
+/** What `json.loads` did: a value, a `JSONDecodeError`, or an error that is not one (Bub lets it propagate). */
 export type PyLoadsResult =
-	| { ok: true; value: unknown }
-	| { ok: false; error: 'JSONDecodeError' | 'RecursionError'; message: string };
+	| { ok: true; value: PyValue }
+	| { ok: false; error: 'JSONDecodeError' | 'RecursionError' | 'ValueError'; message: string };
 
 /**
- * `json.loads(text)`: standard JSON plus `NaN`, `Infinity` and `-Infinity`; a failure carries CPython's
- * message (`Expecting value: line 1 column 1 (char 0)`). Integers beyond 2^53 lose precision here.
+ * `json.loads(text)` in CPython 3.12: standard JSON plus `NaN`, `Infinity` and `-Infinity`, into the
+ * lossless model (`PyValue`: dict order, int versus float, big ints); a failure carries CPython's message
+ * (`Expecting value: line 1 column 1 (char 0)`).
  */
 export function pyLoads(text: string): PyLoadsResult {
 	try {
@@ -446,6 +582,7 @@ export function pyLoads(text: string): PyLoadsResult {
 		if (e instanceof JsonRecursionError) {
 			return { ok: false, error: 'RecursionError', message: e.message };
 		}
+		if (e instanceof JsonValueError) return { ok: false, error: 'ValueError', message: e.message };
 		if (!(e instanceof JsonDecodeError)) throw e;
 		return { ok: false, error: 'JSONDecodeError', message: `${e.reason}: ${position(text, e.at)}` };
 	}

@@ -16,7 +16,16 @@
 import type { Decoded } from '../profile';
 import { adapt, readResponse, type BubRaise } from './decode';
 import { encodeEnvelope } from './envelope';
-import { isJsonObject, pyStr, pyTruthy, type JsonObject } from './python';
+import {
+	isJsonObject,
+	pyDict,
+	pyEntries,
+	pyKeys,
+	pySet,
+	pyStr,
+	pyTruthy,
+	type JsonObject
+} from './python';
 
 /** A wasm plugin as Bub registered it: one entry of extism.json. */
 export interface TurnPlugin {
@@ -134,16 +143,9 @@ function defaultSessionId(message: unknown): string {
 	return `${channel === undefined ? 'default' : pyStr(channel)}:${chatId === undefined ? 'default' : pyStr(chatId)}`;
 }
 
-/** `dict.update` that keeps a `__proto__` key as data. */
+/** `dict.update`: the source's keys in its order, a `__proto__` key kept as data. */
 function update(target: JsonObject, source: JsonObject): void {
-	for (const [key, value] of Object.entries(source)) {
-		Object.defineProperty(target, key, {
-			value,
-			enumerable: true,
-			writable: true,
-			configurable: true
-		});
-	}
+	for (const [key, value] of pyEntries(source)) pySet(target, key, value);
 }
 
 /** Runs hooks over the plugins the way Bub's HookRuntime does, recording each step. */
@@ -309,7 +311,7 @@ function bubErrorOf(
 			raise: { type: 'ValueError', message: `${shown} is not a valid ErrorKind` }
 		};
 	}
-	const unexpected = Object.keys(data).find((key) => !['kind', 'message', 'details'].includes(key));
+	const unexpected = pyKeys(data).find((key) => !['kind', 'message', 'details'].includes(key));
 	if (unexpected !== undefined) {
 		return {
 			ok: false,
@@ -438,7 +440,7 @@ export async function runTurn(
 		result.sessionId = sessionId;
 		// framework.py: inbound.setdefault("session_id", session_id), seen by every later hook.
 		if (isJsonObject(message) && !Object.hasOwn(inbound, 'session_id')) {
-			inbound = { ...inbound, session_id: sessionId };
+			inbound = pyDict([...pyEntries(inbound), ['session_id', sessionId]]);
 		}
 
 		const state: JsonObject = {
@@ -453,7 +455,7 @@ export async function runTurn(
 		const objects = loaded.results.filter(isJsonObject);
 		for (const object of [...objects].reverse()) update(state, object);
 		loaded.stage.note = `${objects.length} object${objects.length === 1 ? '' : 's'} merged into Bub's state, oldest plugin first (the newest wins a shared key)`;
-		loaded.stage.passedOn = { ...state };
+		loaded.stage.passedOn = pyDict(pyEntries(state));
 
 		const built = await runner.firstResult('build_prompt', {
 			message: inbound,
