@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { RawCall, RawResult } from '../lib/abi/profile';
+import type { HostVars } from '../lib/abi/studiobrain/host-vars';
 import { fail, type PlaygroundError, type Result } from '../lib/errors';
 import { stoppedError, timeoutError, type Interrupted } from '../lib/host/interrupt';
 import { reservedBytes } from '../lib/host/memory-budget';
@@ -262,12 +263,19 @@ export class PluginSession {
 		return result;
 	}
 
-	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
-	async run(input: Uint8Array): Promise<CallOutcome | null> {
+	/**
+	 * Runs the selected export with `input` (and the vars a host sets and answers, for StudioBrain);
+	 * resolves when the call ends, times out or is stopped.
+	 */
+	async run(input: Uint8Array, hostVars?: HostVars): Promise<CallOutcome | null> {
 		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
 		const done = await this.#execute<CallResult>(exportName, (host, id) =>
-			host.call(Comlink.transfer({ id, export: exportName, input }, [input.buffer]))
+			host.call(
+				Comlink.transfer({ id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }, [
+					input.buffer
+				])
+			)
 		);
 		if (!done) return null;
 		// Logged writes come in batches, the last one after the result: show them with it.
