@@ -24,10 +24,12 @@ function hookApplies(hook: BifrostHook, revision: Revision | null): boolean {
 export const bifrostProfile: RawProfile = {
 	id: 'bifrost',
 	title: 'Bifrost WASM plugins',
+	label: 'Bifrost',
 	description:
 		'Bifrost (an LLM gateway) loads plugins as raw WebAssembly, without Extism. The host allocates memory with the plugin’s own malloc, writes JSON there, calls a hook with (ptr, len) pairs and reads the answer from a packed u64, (ptr << 32) | len, then frees both. Revision 1 passes each JSON value as its own pair; revisions 2 and 3 pass one JSON object per hook. HTTP bodies travel as base64.',
 	transport: 'raw',
 	hooks: BIFROST_HOOKS,
+	claims: isRawAbiModule,
 
 	detect(info: ModuleInfo) {
 		if (info.flavor !== 'raw') {

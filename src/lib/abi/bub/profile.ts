@@ -41,6 +41,7 @@ export function bindExport(
 export const bubProfile: ExtismProfile = {
 	id: 'bub',
 	title: 'Bub (bub.extism.v1)',
+	label: 'bub.extism.v1',
 	description:
 		'Bub is a hook-first AI agent framework in Python; its bub-extism bridge turns each entry of ~/.bub/extism.json into a Bub plugin. For every hook call it makes a fresh plugin instance (with no host functions of its own) and sends one UTF-8 JSON envelope {"abi_version": "bub.extism.v1", "hook": ..., "args": {...}} to the export bound to the hook. The answer is plain text or JSON: {"value": ...}, {"skip": true} to let the next plugin answer, or {"error": {"message": ...}} to fail the hook. The newest-registered plugin answers first.',
 	transport: 'extism',
@@ -67,7 +68,7 @@ export const bubProfile: ExtismProfile = {
 			: '';
 		return { matches: true, detail: `exports ${names}${wasi}` };
 	},
-	bind: (hook, info) => bindExport(hook, info),
+	bind: (hook, info, bindings) => bindExport(hook, info, bindings),
 	encode: encodeEnvelope,
 	decode: decodeResponse
 };
