@@ -114,6 +114,8 @@ export class PluginSession {
 	exportName = $state('');
 	/** The input editor's text. */
 	input = $state('');
+	/** Vars the host sets before every call and answers during it (StudioBrain's settings and host calls). */
+	hostVars = $state.raw<HostVars | null>(null);
 	/** How the input text is read. */
 	inputMode = $state<InputMode>('text');
 	/** The current (or last) call's trace; replaced, never mutated, so views update. */
@@ -263,13 +265,11 @@ export class PluginSession {
 		return result;
 	}
 
-	/**
-	 * Runs the selected export with `input` (and the vars a host sets and answers, for StudioBrain);
-	 * resolves when the call ends, times out or is stopped.
-	 */
-	async run(input: Uint8Array, hostVars?: HostVars): Promise<CallOutcome | null> {
+	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
+	async run(input: Uint8Array): Promise<CallOutcome | null> {
 		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
+		const hostVars = this.hostVars;
 		const done = await this.#execute<CallResult>(exportName, (host, id) =>
 			host.call(
 				Comlink.transfer({ id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }, [

@@ -47,6 +47,8 @@ export interface ManifestError {
 	fix: string;
 	/** The manifest field it is about (`api_version`, `required_host_fns[3]`...). */
 	path: string;
+	/** The `HmError` the host reported it as, when its text is known (exit category PluginLoad, 5). */
+	hm?: string;
 }
 
 /** The verdict on a manifest: accepted, or rejected with every error in the order the host checks. */
@@ -142,7 +144,8 @@ export function validateManifest(
 			name: 'ManifestError::ApiVersion',
 			message: `plugin '${name}': api_version mismatch (plugin: ${manifest.api_version}, host: ${HM_PLUGIN_API_VERSION})`,
 			fix: `Build the plugin against the Extism-era SDK, which declares api_version ${HM_PLUGIN_API_VERSION} (version 2 is the native-dylib ABI).`,
-			path: 'api_version'
+			path: 'api_version',
+			hm: `HmError::PluginManifest: plugin '${name}': API version mismatch (plugin=${manifest.api_version}, host=${HM_PLUGIN_API_VERSION})`
 		});
 	}
 	manifest.required_host_fns.forEach((fnName, i) => {
@@ -150,7 +153,7 @@ export function validateManifest(
 		errors.push({
 			name: 'ManifestError::MissingHostFn',
 			message: `plugin '${name}': required host fn '${fnName}' is not available in this hm build`,
-			fix: `Mock ${fnName} under Host function mocks (the playground then counts it as available), or drop it from required_host_fns.`,
+			fix: `Drop ${fnName} from required_host_fns, or, when the plugin imports it, mock it under Host function mocks: the playground then counts it as available.`,
 			path: `required_host_fns[${i}]`
 		});
 	});
@@ -222,6 +225,40 @@ export function checkManifest(output: Uint8Array, available: ReadonlySet<string>
 	return errors.length === 0
 		? { ok: true, manifest: parsed.manifest }
 		: { ok: false, manifest: parsed.manifest, errors };
+}
+
+/** What a manifest claims, in `HmError::PluginConflict`'s terms: a verb, `runner:<r>`, `default-runner`, `format:<n>`. */
+export function claimsOf(manifest: PluginManifest): string[] {
+	return manifest.capabilities.flatMap((cap) => {
+		const f = cap.fields;
+		switch (cap.kind) {
+			case 'subcommand':
+				return typeof f.verb === 'string' ? [f.verb] : [];
+			case 'step_executor':
+				return [
+					...(typeof f.runner === 'string' ? [`runner:${f.runner}`] : []),
+					...(f.default === true ? ['default-runner'] : [])
+				];
+			case 'output_formatter':
+				return typeof f.name === 'string' ? [`format:${f.name}`] : [];
+			default:
+				return [];
+		}
+	});
+}
+
+/** `HmError::PluginConflict` for every claim two of these manifests make, in load order. */
+export function conflicts(manifests: readonly PluginManifest[]): string[] {
+	const owner = new Map<string, string>();
+	const out: string[] = [];
+	for (const m of manifests) {
+		for (const claim of new Set(claimsOf(m))) {
+			const first = owner.get(claim);
+			if (first === undefined) owner.set(claim, m.name);
+			else out.push(`plugin conflict: both '${first}' and '${m.name}' claim '${claim}'`);
+		}
+	}
+	return out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

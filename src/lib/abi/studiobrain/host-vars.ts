@@ -31,6 +31,33 @@ export const HOST_CALL_NAMES = [
 	'obsidian_export'
 ] as const;
 
+/** The EntityQueryFilter a plugin sends as host_call:query_entities to count every entity. */
+export const QUERY_ENTITIES_REQUEST = {
+	entity_type: null,
+	filter_json: null,
+	limit: 0,
+	offset: null,
+	order_by: null,
+	order_desc: null
+};
+
+/**
+ * Host functions StudioBrain's docs describe (entity_read, entity_list, ...) that no public plugin
+ * imports: the card lists them as documented, not verified.
+ */
+export const DOCUMENTED_HOST_FUNCTIONS = [
+	'entity_read',
+	'entity_list',
+	'entity_write',
+	'asset_read',
+	'asset_write',
+	'http_request',
+	'ai_generate',
+	'ui_notify',
+	'get_config',
+	'set_config'
+] as const;
+
 /** The playground's answers to start from: query_entities answers the fixture's EntityQueryResult. */
 export const DEFAULT_REPLIES: Record<string, string> = {
 	query_entities: JSON.stringify({ records: [], total: 42, offset: 0, limit: 0 })

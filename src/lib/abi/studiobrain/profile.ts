@@ -1,6 +1,6 @@
 /** StudioBrain's WASM plugins as one `ExtismProfile`: JSON exports, the host reached through Extism vars. */
 import type { ExtismProfile } from '../profile';
-import { decodeStudioBrain } from './decode';
+import { answerIssues, decodeStudioBrain } from './decode';
 import { encodeCall, STUDIOBRAIN_HOOKS } from './hooks';
 
 /** Exports only StudioBrain plugins have: one of them makes a module look like one. */
@@ -10,6 +10,7 @@ const MARKERS = ['list_routes', 'handle_request', 'on_entity_save', 'on_entity_v
 export const studioBrainProfile: ExtismProfile = {
 	id: 'studiobrain',
 	title: 'StudioBrain',
+	label: 'StudioBrain',
 	description:
 		'StudioBrain (a worldbuilding studio) runs WASM plugins built with the Extism PDK. get_info names the plugin; on_entity_save, on_entity_create, on_entity_delete and on_entity_validate get a HookEvent when an entity changes and may rewrite, abort or block the change; on_project_init runs when a project opens; list_routes declares HTTP routes, which the host mounts under /api/plugins/<id>/ and serves by calling handle_request with an HttpRequest (bodies are lists of byte numbers). Plugins import no host functions: the host sets setting:<key> vars before each call, and a plugin asks the host by setting host_call:<name> to a JSON request and reading host_result:<name>.',
 	transport: 'extism',
@@ -34,5 +35,6 @@ export const studioBrainProfile: ExtismProfile = {
 			: null;
 	},
 	encode: encodeCall,
-	decode: (hook, output, code) => decodeStudioBrain(hook, output, code)
+	decode: decodeStudioBrain,
+	validate: answerIssues
 };
