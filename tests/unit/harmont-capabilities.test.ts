@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+	capabilityCall,
 	encodeRequest,
 	HARMONT_EXPORTS,
 	harmontExport,
@@ -76,6 +77,29 @@ describe('capability exports', () => {
 		expect(exportsFixture[name].in).toBe('empty');
 		const encoded = encodeRequest(name, { ignored: true });
 		expect(encoded.ok && encoded.bytes.length).toBe(0);
+	});
+
+	it('prefills the call a declared capability makes, from its declaration', () => {
+		const cap = (kind: string, fields: Record<string, unknown>) => ({ kind, fields }) as never;
+		expect(capabilityCall(cap('subcommand', fixtures.manifest_example.capabilities[0]))).toEqual({
+			export: 'hm_subcommand_run',
+			args: exportsFixture.hm_subcommand_run.in
+		});
+		const step = capabilityCall(cap('step_executor', { runner: 'docker' }));
+		expect(step.export).toBe('hm_executor_run');
+		expect(step.args).toEqual({
+			...exportsFixture.hm_executor_run.in,
+			step: { ...exportsFixture.hm_executor_run.in.step, runner: 'docker' }
+		});
+		expect(
+			capabilityCall(cap('lifecycle_hook', { events: ['build_end'], phase: 'after' }))
+		).toEqual({
+			export: 'hm_hook_on_event',
+			args: { event: { ...SAMPLE_BUILD_EVENT, kind: 'build_end' }, phase: 'after' }
+		});
+		expect(capabilityCall(cap('output_formatter', { name: 'json' })).export).toBe(
+			'hm_output_on_event'
+		);
 	});
 
 	it('refuses requests serde would not read, naming the field', () => {

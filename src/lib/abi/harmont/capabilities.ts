@@ -7,7 +7,7 @@
 import { fail, type PlaygroundError } from '../../errors';
 import { utf8Encode } from '../../bytes/encoding';
 import type { HookSpec } from '../profile';
-import type { CapabilityKind } from './manifest';
+import type { Capability, CapabilityKind } from './manifest';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 
@@ -119,6 +119,35 @@ export function harmontExport(name: string): CapabilityExport | undefined {
 /** The exports a declared capability kind makes the host call. */
 export function exportsOfKind(kind: CapabilityKind): CapabilityExport[] {
 	return HARMONT_EXPORTS.filter((e) => e.capability === kind);
+}
+
+/**
+ * The call the host makes for a declared capability: its export and a request filled in from the
+ * declaration (the verb, the runner, the first event and the phase).
+ */
+export function capabilityCall(cap: Capability): { export: string; args: unknown } {
+	const f = cap.fields;
+	const [first] = exportsOfKind(cap.kind);
+	switch (cap.kind) {
+		case 'subcommand':
+			return {
+				export: first.name,
+				args: { verb_path: [typeof f.verb === 'string' ? f.verb : ''], args: {}, env: {} }
+			};
+		case 'step_executor': {
+			const args = first.args as { step: Record<string, unknown> };
+			const runner = typeof f.runner === 'string' ? f.runner : '';
+			return { export: first.name, args: { ...args, step: { ...args.step, runner } } };
+		}
+		case 'lifecycle_hook': {
+			const events = Array.isArray(f.events) ? f.events : [];
+			const kind = typeof events[0] === 'string' ? events[0] : SAMPLE_BUILD_EVENT.kind;
+			const phase = f.phase === 'after' ? 'after' : 'before';
+			return { export: first.name, args: { event: { ...SAMPLE_BUILD_EVENT, kind }, phase } };
+		}
+		case 'output_formatter':
+			return { export: first.name, args: SAMPLE_BUILD_EVENT };
+	}
 }
 
 /** The bytes Harmont's host sends an export: nothing, or the request as JSON once its shape is checked. */

@@ -24,7 +24,7 @@ export const PLUGIN_LOAD_EXIT = 5;
 export interface DecodeContext {
 	/** The text the plugin gave `error_set`, when the call failed. */
 	errorText?: string;
-	/** The plugin's manifest name, for error messages; the module name stands in before a manifest. */
+	/** The plugin's manifest name, for error messages; without one they keep Harmont's `{name}`. */
 	pluginName?: string;
 	/** Host functions this host has (provided or mocked), for the manifest check. */
 	available?: ReadonlySet<string>;
@@ -71,7 +71,7 @@ export function decodeAnswer(
 	code: number | null,
 	context: DecodeContext = {}
 ): HarmontDecoded {
-	const name = context.pluginName ?? 'plugin';
+	const name = context.pluginName ?? '{name}';
 	const steps: DecodeStep[] = [];
 	if ((code !== null && code !== 0) || context.errorText !== undefined) {
 		const text = context.errorText ?? '';

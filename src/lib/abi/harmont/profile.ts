@@ -1,16 +1,31 @@
 /** Harmont's Extism-era plugin ABI as one `ExtismProfile`: `hm_*` exports, JSON in and out. */
+import { importKey, providerOf, type ImportProvider } from '../../host/abi';
 import type { ModuleInfo } from '../../wasm/types';
 import { EXTISM_USER } from '../../wasm/types';
 import type { ExtismProfile } from '../profile';
 import { encodeRequest, HARMONT_EXPORTS } from './capabilities';
 import { answerIssues, decodeAnswer } from './decode';
-import { HM_PROVIDED } from './host-fns';
+import { HM_HOST_FNS, HM_PROVIDED } from './host-fns';
 
-/** The `hm_*` host functions a module imports, by name. */
-export function hmImports(info: ModuleInfo): string[] {
+/** One `hm_*` import of a module: who answers it here, and how. */
+export interface HmImportRow {
+	name: string;
+	provider: ImportProvider;
+	/** What the playground does for it (from `HM_HOST_FNS`), or that Harmont never had it. */
+	doc: string;
+}
+
+/** The module's `hm_*` imports with who provides each under these mocks (`module/name` keys). */
+export function hmImportRows(info: ModuleInfo, mocked: ReadonlySet<string>): HmImportRow[] {
 	return info.imports
-		.filter((i) => i.module === EXTISM_USER && i.kind === 'function' && i.name.startsWith('hm_'))
-		.map((i) => i.name);
+		.filter((i) => i.module === EXTISM_USER && i.name.startsWith('hm_'))
+		.map((imp) => ({
+			name: imp.name,
+			provider: providerOf(imp, { wasi: false, mocked }),
+			doc:
+				HM_HOST_FNS.find((f) => f.name === imp.name)?.doc ??
+				`Harmont's host never had ${imp.name}; only a mock (${importKey(imp)}) can answer it.`
+		}));
 }
 
 /** Host functions the manifest check counts as available: the playground's own, plus the mocked ones. */
@@ -46,7 +61,7 @@ export const harmontProfile: ExtismProfile = {
 			};
 		}
 		const caps = HARMONT_EXPORTS.filter((e) => e.capability !== null && exported.has(e.name));
-		const imports = hmImports(info);
+		const imports = hmImportRows(info, new Set()).map((r) => r.name);
 		return {
 			matches: true,
 			detail: `exports hm_manifest${caps.length ? `, ${caps.map((c) => c.name).join(', ')}` : ''}; imports ${imports.length ? imports.join(', ') : 'no hm_* host functions'}`
