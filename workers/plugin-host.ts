@@ -15,9 +15,9 @@ import {
 	thrownLike,
 	type HostFailure
 } from '../src/lib/host/classify';
-import { outOfRange, OUT_OF_RANGE_HINT } from '../src/lib/abi/bifrost/decode';
+import { unreadableAnswer } from '../src/lib/abi/raw/memory';
+import { transportOf } from '../src/lib/abi/registry';
 import type { HostVars } from '../src/lib/abi/studiobrain/host-vars';
-import { isRawAbiModule } from '../src/lib/abi/bifrost/revisions';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
 import { legacyPdk } from '../src/lib/host/explain';
 import { grownBytes, inputRefusal } from '../src/lib/host/memory-cap';
@@ -221,7 +221,7 @@ class PluginHost implements PluginHostApi {
 	/** Whether the plugin runs through its own allocator, without the SDK: one raw-ABI module alone. */
 	/** Whether a call goes through the raw ABI: never for a module set, nor for a WASI command's `_start`. */
 	#isRaw(info: ModuleInfo, command = false): boolean {
-		return !command && this.#linked.length === 0 && isRawAbiModule(info);
+		return !command && this.#linked.length === 0 && transportOf(info) === 'raw';
 	}
 
 	async configure(settings: HostSettings) {
@@ -583,10 +583,10 @@ class PluginHost implements PluginHostApi {
 			tail: raw.tail,
 			posted: raw.posted
 		};
-		const range = raw.ok && raw.result ? outOfRange(request.export, raw.result) : null;
+		const unreadable = raw.ok && raw.result ? unreadableAnswer(request.export, raw.result) : null;
 		const error = raw.ok
-			? range
-				? fail('plugin', range, OUT_OF_RANGE_HINT).error
+			? unreadable
+				? fail('plugin', unreadable.message, unreadable.hint).error
 				: null
 			: raw.error;
 		const result: CallResult = error ? { ...base, ok: false, error } : { ...base, ok: true };

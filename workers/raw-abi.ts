@@ -8,7 +8,8 @@
  * stub set answers them: stdout/stderr go to the trace, proc_exit ends the call, random_get and
  * clock_time_get work, arguments and environment are empty, and everything else returns ENOSYS.
  */
-import { describePacked, hex, hexDec, packedString, unpack } from '../src/lib/abi/bifrost/packing';
+import { isNullPointer } from '../src/lib/abi/raw/memory';
+import { describePacked, hex, hexDec, packedString, unpack } from '../src/lib/abi/raw/packing';
 import { findAllocator, type Allocator } from '../src/lib/abi/bifrost/revisions';
 import type { RawResult } from '../src/lib/abi/profile';
 import { utf8Decode } from '../src/lib/bytes/encoding';
@@ -478,7 +479,8 @@ export class RawPlugin {
 		const t = this.sink.elapsed();
 		const { ptr, len } = unpack(value);
 		const end = this.memory.buffer.byteLength;
-		const inRange = ptr + len <= end;
+		const nullPointer = isNullPointer(ptr, len);
+		const inRange = ptr + len <= end && !nullPointer;
 		const bytes =
 			value === 0n || !inRange ? null : new Uint8Array(this.memory.buffer, ptr, len).slice();
 		const base = { ptr: hexDec(ptr), len: hexDec(len), memory: `${hexDec(end)} bytes` };
@@ -493,8 +495,9 @@ export class RawPlugin {
 				: inRange
 					? { result: payload(bytes as Uint8Array) }
 					: {
-							error:
-								ptr >= end
+							error: nullPointer
+								? `null pointer: pointer 0 with length ${hexDec(len)}; nothing is read from address 0`
+								: ptr >= end
 									? `pointer ${hex(ptr)} is past the end of memory (${hex(end)})`
 									: `ptr + len = ${hex(ptr + len)} is past the end of memory (${hex(end)})`
 						}),

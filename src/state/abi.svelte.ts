@@ -1,46 +1,32 @@
 /**
- * Per-plugin ABI state for the ABI panel: which profile and hook are chosen, the arguments typed per hook,
- * bindings set by descriptors or an imported extism.json, and the last hook call, turn and pipeline run.
- * Calls go through the plugin sessions; decoding, turns and pipelines are the pure code in `lib/abi`.
+ * A plugin's Hook ABI state: which profile and hook are chosen, the arguments typed per hook, bindings set
+ * by descriptors or an imported host config, and the last hook call, turn and pipeline run. It lives on its
+ * session (`session.abi`), is saved with the workspace (`snapshot`) and goes when the session closes.
+ * Everything profile-specific goes through the profile's interface (see lib/abi/profile.ts).
  */
-import { SvelteMap } from 'svelte/reactivity';
-import { bifrostProfile } from '../lib/abi/bifrost/profile';
-import { decodeHook, type BifrostDecoded } from '../lib/abi/bifrost/decode';
-import { findHook } from '../lib/abi/bifrost/hooks';
-import {
-	runPipeline,
-	sampleInput,
-	type PipelineRun,
-	type RawCaller
-} from '../lib/abi/bifrost/pipeline';
-import { detectRevision } from '../lib/abi/bifrost/revisions';
-import {
-	exportConfig,
-	parseBubConfig,
-	type BubConfigJson,
-	type BubPluginEntry
-} from '../lib/abi/bub/config';
-import { readResponse } from '../lib/abi/bub/decode';
-import { encodeEnvelope } from '../lib/abi/bub/envelope';
-import { followUpsOf, pollIntervalsOf, type FollowUp } from '../lib/abi/bub/followups';
-import { BUB_HOOKS } from '../lib/abi/bub/hooks';
-import { bindExport, bubProfile } from '../lib/abi/bub/profile';
-import { runTurn, type CallExport, type TurnPlugin, type TurnResult } from '../lib/abi/bub/turn';
-import type { Decoded, HookSpec, Profile, RawResult } from '../lib/abi/profile';
+import type {
+	ConfigCapability,
+	ConfigEntry,
+	Decoded,
+	FollowUpCall,
+	HookGroup,
+	HookSpec,
+	Profile,
+	RawExportCaller,
+	RawResult,
+	TurnCaller,
+	TurnParticipant
+} from '../lib/abi/profile';
+import { detectProfile, profileById } from '../lib/abi/registry';
 import { fail, type PlaygroundError } from '../lib/errors';
 import type { ManifestWasmItem } from '../lib/manifest/manifest';
 import type { ModuleInfo } from '../lib/wasm/types';
+import type { SavedAbi } from '../lib/workspace/types';
 import type { PluginSession } from './plugin-session.svelte';
 import type { Workspace } from './workspace.svelte';
 
-/** The ABI the panel speaks: none (a plain call) or one of the profiles. */
-export type AbiChoice = 'none' | 'bub' | 'bifrost';
-
-/** The profiles by choice. */
-export const PROFILES: Record<Exclude<AbiChoice, 'none'>, Profile> = {
-	bub: bubProfile,
-	bifrost: bifrostProfile
-};
+/** The choice that makes a plugin's calls plain calls, with no hook ABI. */
+export const NO_ABI = 'none';
 
 /** The result of one hook call, decoded with the profile's rules. */
 export interface HookCall {
@@ -51,10 +37,10 @@ export interface HookCall {
 	decoded: Decoded | null;
 	/** The call's failure (trap, timeout, bad pointer...), naming the export. */
 	error: PlaygroundError | null;
-	/** Bifrost: what the host observed of the memory protocol. */
+	/** A raw-transport call: what the host observed of the memory protocol. */
 	raw: RawResult | null;
-	/** Bub: the follow-up calls a descriptor in the answer defines. */
-	followUps: FollowUp[];
+	/** The follow-up calls the answer defines (a descriptor's exports). */
+	followUps: FollowUpCall[];
 }
 
 /** Pretty JSON for editors and displays. */
@@ -78,78 +64,126 @@ export function parseJson(
 	}
 }
 
-/** The profile a module matches, else the one its example names, else none. */
-export function detectAbi(info: ModuleInfo | null, exampleAbi: string | undefined): AbiChoice {
-	if (info !== null) {
-		if (bubProfile.detect(info).matches) return 'bub';
-		if (bifrostProfile.detect(info).matches) return 'bifrost';
-	}
-	return exampleAbi === 'bub' || exampleAbi === 'bifrost' ? exampleAbi : 'none';
-}
-
-/** The ABI a session is called with: the person's pick, else what its module or example declares. */
-export function abiChoiceOf(
+/**
+ * The profile a session is called with: the person's pick, else the first registered profile its module
+ * matches, else the one its example names; null for a plain call.
+ */
+export function profileOf(
 	session: PluginSession,
 	examples: readonly { name: string; abi?: string }[]
-): AbiChoice {
+): Profile | null {
+	const chosen = session.abi.chosen;
+	if (chosen === NO_ABI) return null;
+	const picked = chosen === null ? undefined : profileById(chosen);
+	if (picked) return picked;
 	const source = session.source;
 	const exampleAbi =
 		source.kind === 'example' ? examples.find((e) => e.name === source.name)?.abi : undefined;
-	return abiStateFor(session.id).chosen ?? detectAbi(session.info, exampleAbi);
+	return detectProfile(session.info, exampleAbi);
 }
 
-/** Whether a session is a bub plugin a turn can ask. */
-export function isBubPlugin(session: PluginSession): boolean {
+/** Whether a session is a plugin of this profile that a turn can ask. */
+export function takesPart(profile: Profile, session: PluginSession): boolean {
 	return (
-		session.status !== 'failed' && session.info !== null && bubProfile.detect(session.info).matches
+		session.status !== 'failed' && session.info !== null && profile.detect(session.info).matches
 	);
+}
+
+/** The Hook picker's groups: the profile's own, else main hooks then follow-up calls. */
+export function hookGroups(profile: Profile, info: ModuleInfo | null): HookGroup[] {
+	if (profile.groups) return profile.groups(info);
+	const main = profile.hooks.filter((h) => !h.followUp);
+	const followUps = profile.hooks.filter((h) => h.followUp);
+	return [
+		{ label: 'Hooks', hooks: main },
+		...(followUps.length > 0
+			? [{ label: 'Follow-up calls (from a descriptor)', hooks: followUps }]
+			: [])
+	];
 }
 
 function functionExports(info: ModuleInfo | null): string[] {
 	return (info?.exports ?? []).filter((e) => e.kind === 'function').map((e) => e.name);
 }
 
-/** An imported extism.json entry, and whether the user still has to supply its .wasm. */
-export interface ImportedEntry {
-	entry: BubPluginEntry;
-	/** Set once the plugin is loaded. */
-	sessionId: string | null;
+function busyError(session: PluginSession) {
+	return fail(
+		'call',
+		`${session.name} could not take the call: it is ${session.status}.`,
+		'Wait for the running call to end (or stop it), then try again.'
+	);
+}
+
+/** Hook → export for a plugin of this profile: its imported config's bindings, else the profile's own. */
+function hookBindings(profile: Profile, session: PluginSession): Record<string, string> {
+	const hooks: Record<string, string> = {};
+	const info = session.info;
+	if (info === null) return hooks;
+	for (const hook of profile.hooks.filter((h) => !h.followUp)) {
+		const exportName = profile.bind(hook, info, session.abi.configured ?? undefined);
+		if (exportName) hooks[hook.name] = exportName;
+	}
+	return hooks;
 }
 
 /** ABI state for one plugin session. */
 export class AbiState {
-	/** The ABI the user picked; null follows detection. */
-	chosen = $state<AbiChoice | null>(null);
+	/** The ABI the user picked (a profile id, or `none`); null follows detection. */
+	chosen = $state<string | null>(null);
 	/** The hook the user picked; empty follows the default. */
 	hookName = $state('');
 	/** Arguments as typed, per hook; a hook not here shows its sample arguments. */
 	argsText = $state<Record<string, string>>({});
 	/** Hook → export, set by a descriptor's follow-up (the export the descriptor names). */
 	bindings = $state<Record<string, string>>({});
+	/** Hook → export from an imported host config; when set, the host binds only these. */
+	configured = $state<Record<string, string> | null>(null);
+	/** The message a turn starts from, as typed; null shows the profile's sample. */
+	messageText = $state<string | null>(null);
+	/** The pipeline's input, as typed; null shows the profile's sample. */
+	pipelineText = $state<string | null>(null);
 	/** The last hook call. */
 	call = $state.raw<HookCall | null>(null);
-	/** The last turn. */
-	turn = $state.raw<TurnResult | null>(null);
-	/** Plugin names in the last turn, newest first, with the hooks each was bound to. */
-	turnPlugins = $state.raw<TurnPlugin[]>([]);
-	/** The message a turn starts from, as JSON. */
-	messageText = $state(pretty(BUB_HOOKS[0]?.args.message ?? {}));
-	/** The last pipeline run. */
-	pipeline = $state.raw<PipelineRun | null>(null);
-	/** The pipeline's input, as JSON. */
-	pipelineText = $state(pretty(sampleInput()));
+	/** The last turn: its profile, result (the profile's own shape) and the plugins it asked. */
+	turn = $state.raw<{ profile: string; result: unknown; plugins: TurnParticipant[] } | null>(null);
+	/** The last pipeline run: its profile and run (the profile's own shape). */
+	pipeline = $state.raw<{ profile: string; run: unknown } | null>(null);
 	/** What is running, to disable the buttons meanwhile. */
 	busy = $state<'call' | 'turn' | 'pipeline' | null>(null);
 	/** Why the last action could not start (bad JSON, no export...). */
 	error = $state.raw<PlaygroundError | null>(null);
-	/** Channel name → poll interval in seconds, from the last decoded `provide_channels` descriptors. */
-	pollIntervals = $state<Record<string, number>>({});
+	/** Repeat intervals in seconds learnt from answers (a channel's poll interval, by name). */
+	intervals = $state<Record<string, number>>({});
 
-	/** The session whose ABI state this is (its imported extism.json bindings apply). */
-	readonly sessionId: string;
+	constructor(saved?: SavedAbi) {
+		if (saved === undefined) return;
+		this.chosen = saved.profile ?? null;
+		this.hookName = saved.hook ?? '';
+		this.argsText = { ...saved.args };
+		this.bindings = { ...saved.bindings };
+		this.configured = saved.configured ? { ...saved.configured } : null;
+		this.messageText = saved.turnMessage ?? null;
+		this.pipelineText = saved.pipelineInput ?? null;
+	}
 
-	constructor(sessionId: string) {
-		this.sessionId = sessionId;
+	/** What the workspace keeps: what was picked and typed; undefined when nothing was. */
+	snapshot(): SavedAbi | undefined {
+		const saved: SavedAbi = {
+			...(this.chosen !== null ? { profile: this.chosen } : {}),
+			...(this.hookName !== '' ? { hook: this.hookName } : {}),
+			...(Object.keys(this.argsText).length > 0 ? { args: { ...this.argsText } } : {}),
+			...(Object.keys(this.bindings).length > 0 ? { bindings: { ...this.bindings } } : {}),
+			...(this.configured !== null ? { configured: { ...this.configured } } : {}),
+			...(this.messageText !== null ? { turnMessage: this.messageText } : {}),
+			...(this.pipelineText !== null ? { pipelineInput: this.pipelineText } : {})
+		};
+		return Object.keys(saved).length > 0 ? saved : undefined;
+	}
+
+	/** Switches the ABI (a profile id, or `none`); the hook follows the new profile's default. */
+	choose(choice: string): void {
+		this.chosen = choice;
+		this.hookName = '';
 	}
 
 	/** The arguments text of a hook: as typed, else its sample. */
@@ -157,24 +191,38 @@ export class AbiState {
 		return this.argsText[hook.name] ?? pretty(hook.args);
 	}
 
+	/** Keeps the arguments typed for a hook. */
+	setArgs(hook: string, text: string): void {
+		this.argsText = { ...this.argsText, [hook]: text };
+	}
+
+	/** The turn message as typed, else the profile's sample. */
+	messageFor(profile: Profile): string {
+		return this.messageText ?? pretty(profile.turn?.sampleMessage ?? {});
+	}
+
+	/** The pipeline input as typed, else the profile's sample. */
+	pipelineFor(profile: Profile): string {
+		return this.pipelineText ?? pretty(profile.pipeline?.sampleInput() ?? {});
+	}
+
+	/** Puts the sample input back into the pipeline editor. */
+	resetPipelineInput(): void {
+		this.pipelineText = null;
+	}
+
 	/** Picks a hook (a follow-up may bring its export and arguments). */
 	pick(hook: string, exportName?: string, args?: unknown): void {
 		this.hookName = hook;
 		if (exportName !== undefined) this.bindings = { ...this.bindings, [hook]: exportName };
-		if (args !== undefined) this.argsText = { ...this.argsText, [hook]: pretty(args) };
+		if (args !== undefined) this.setArgs(hook, pretty(args));
 	}
 
 	/** The export a hook is bound to in this module, or null when the host would skip it. */
 	bound(profile: Profile, hook: HookSpec, info: ModuleInfo | null): string | null {
 		if (info === null) return null;
-		if (profile.id === 'bub') {
-			// An imported extism.json binds hooks as in a turn; a descriptor's follow-up adds its export.
-			const config = configuredHooks.get(this.sessionId);
-			if (config !== undefined) return bindExport(hook, info, { ...config, ...this.bindings });
-			const picked = this.bindings[hook.name];
-			return bindExport(hook, info, picked === undefined ? undefined : this.bindings);
-		}
-		return profile.bind(hook, info);
+		// An imported config binds hooks as in a turn; a descriptor's follow-up adds its export.
+		return profile.bind(hook, info, { ...this.configured, ...this.bindings });
 	}
 
 	/** Calls one hook the way the profile's host does, and decodes the answer with its rules. */
@@ -199,26 +247,27 @@ export class AbiState {
 		try {
 			this.call =
 				profile.transport === 'extism'
-					? await this.#callBub(session, hook.name, exportName, args.value)
-					: await this.#callBifrost(session, hook.name, args.value, info);
+					? await this.#callExtism(session, profile, hook.name, exportName, args.value)
+					: await this.#callRaw(session, profile, hook.name, args.value, info);
 		} finally {
 			this.busy = null;
 		}
 	}
 
-	async #callBub(
+	async #callExtism(
 		session: PluginSession,
+		profile: Profile & { transport: 'extism' },
 		hook: string,
 		exportName: string,
 		args: unknown
 	): Promise<HookCall | null> {
-		const envelope = encodeEnvelope(hook, args);
-		if (!envelope.ok) {
-			this.error = envelope.error;
+		const request = profile.encode(hook, args);
+		if (!request.ok) {
+			this.error = request.error;
 			return null;
 		}
 		session.exportName = exportName;
-		const outcome = await session.run(envelope.bytes.slice());
+		const outcome = await session.run(request.bytes.slice());
 		if (outcome === null) {
 			this.error = busyError(session).error;
 			return null;
@@ -227,26 +276,27 @@ export class AbiState {
 		if (outcome.error !== null && (outcome.code === null || outcome.code === 0)) {
 			return { ...base, decoded: null, error: outcome.error, followUps: [] };
 		}
-		const reading = readResponse(hook, outcome.output, outcome.code, outcome.error?.message);
-		if (hook === 'provide_channels') this.pollIntervals = pollIntervalsOf(hook, reading.passed);
+		const decoded = profile.decode(hook, outcome.output, outcome.code, outcome.error?.message);
+		const learnt = profile.followUps?.intervals?.(hook, decoded);
+		if (learnt) this.intervals = learnt;
 		return {
 			...base,
-			decoded: reading.decoded,
+			decoded,
 			error: null,
-			followUps: followUpsOf(hook, reading.passed, session.name)
+			followUps: profile.followUps?.of(hook, decoded, session.name) ?? []
 		};
 	}
 
-	async #callBifrost(
+	async #callRaw(
 		session: PluginSession,
+		profile: Profile & { transport: 'raw' },
 		hook: string,
 		args: unknown,
 		info: ModuleInfo
 	): Promise<HookCall | null> {
-		const encoded = bifrostProfile.encode(hook, args, info);
-		const spec = findHook(hook);
-		if (!encoded.ok || spec === undefined) {
-			this.error = encoded.ok ? null : encoded.error;
+		const encoded = profile.encode(hook, args, info);
+		if (!encoded.ok) {
+			this.error = encoded.error;
 			return null;
 		}
 		const outcome = await session.runRaw(encoded.call, hook);
@@ -258,7 +308,7 @@ export class AbiState {
 		if (outcome.result === null) {
 			return { ...base, output: new Uint8Array(0), decoded: null, error: outcome.error };
 		}
-		const decoded: BifrostDecoded = decodeHook(spec, outcome.result);
+		const decoded = profile.decode(hook, outcome.result);
 		return {
 			...base,
 			output: outcome.result.bytes ?? new Uint8Array(0),
@@ -268,47 +318,49 @@ export class AbiState {
 	}
 
 	/**
-	 * Runs one Bub turn over every loaded bub plugin (the last opened answers first), each call on its own
-	 * session with the export bound to the hook. With `fresh`, sessions first switch to a fresh instance per
-	 * call, as Bub makes one.
+	 * Runs one whole turn over every loaded plugin of the profile (the last opened registered last), each
+	 * call on its own session with the export bound to the hook. With `fresh`, sessions first switch to a
+	 * fresh instance per call, when the host makes one.
 	 */
-	async runTurn(workspace: Workspace, fresh: boolean): Promise<void> {
+	async runTurn(workspace: Workspace, profile: Profile, fresh: boolean): Promise<void> {
 		this.error = null;
-		const message = parseJson(this.messageText, 'Turn message');
+		const turn = profile.turn;
+		if (turn === undefined) return;
+		const message = parseJson(this.messageFor(profile), 'Turn message');
 		if (!message.ok) {
 			this.error = message.error;
 			return;
 		}
-		const sessions = workspace.sessions.filter(isBubPlugin);
+		const sessions = workspace.sessions.filter((s) => takesPart(profile, s));
 		if (sessions.length === 0) {
 			this.error = fail(
 				'call',
-				'No bub plugin is loaded, so there is nobody to run a turn over.',
-				'Load one or more bub examples (Bub: prompt builder, Bub: echo model) and try again.'
+				`No ${profile.label} plugin is loaded, so there is nobody to run a turn over.`,
+				`Load one or more ${profile.label} plugins (see the examples) and try again.`
 			).error;
 			return;
 		}
 		this.busy = 'turn';
 		const byName = new Map<string, PluginSession>();
-		const plugins: TurnPlugin[] = sessions.map((session, order) => {
+		const plugins: TurnParticipant[] = sessions.map((session, order) => {
 			let name = session.name;
 			for (let n = 2; byName.has(name); n++) name = `${session.name} #${n}`;
 			byName.set(name, session);
-			const hooks = bubBindings(session);
+			const hooks = hookBindings(profile, session);
 			return { name, order, hooks, exports: functionExports(session.info) };
 		});
 		const chosenExports = new Map(sessions.map((s) => [s, s.exportName]));
 		try {
-			if (fresh) {
+			if (fresh && turn.freshInstance) {
 				for (const s of sessions) {
 					if (!s.settings.freshInstance) await s.configure({ ...s.settings, freshInstance: true });
 				}
 			}
-			const call: CallExport = async (plugin, _hook, exportName, envelope) => {
+			const call: TurnCaller = async (plugin, _hook, exportName, request) => {
 				const session = byName.get(plugin);
 				if (session === undefined) throw new Error(`No loaded plugin is named ${plugin}.`);
 				session.exportName = exportName;
-				const outcome = await session.run(envelope.slice());
+				const outcome = await session.run(request.slice());
 				if (outcome === null) {
 					return { output: new Uint8Array(0), code: null, error: busyError(session).error };
 				}
@@ -320,37 +372,27 @@ export class AbiState {
 						: {})
 				};
 			};
-			this.turnPlugins = [...plugins].sort((a, b) => b.order - a.order);
-			this.turn = await runTurn(plugins, message.value, {}, call);
+			const result = await turn.run(plugins, message.value, call);
+			const newestFirst = [...plugins].sort((a, b) => b.order - a.order);
+			this.turn = { profile: profile.id, result, plugins: newestFirst };
 		} finally {
 			for (const [session, exportName] of chosenExports) session.exportName = exportName;
 			this.busy = null;
 		}
 	}
 
-	/** Runs one request through a Bifrost plugin with the edited pipeline input. */
-	async runPipeline(session: PluginSession): Promise<void> {
+	/** Runs one request through the plugin with the edited pipeline input. */
+	async runPipeline(session: PluginSession, profile: Profile): Promise<void> {
 		this.error = null;
-		const input = parseJson(this.pipelineText, 'Pipeline input');
+		const pipeline = profile.pipeline;
+		const info = session.info;
+		if (pipeline === undefined || info === null) return;
+		const input = parseJson(this.pipelineFor(profile), 'Pipeline input');
 		if (!input.ok) {
 			this.error = input.error;
 			return;
 		}
-		const value = input.value;
-		const revision = session.info ? detectRevision(session.info).revision : null;
-		if (typeof value !== 'object' || value === null || Array.isArray(value) || revision === null) {
-			this.error = fail(
-				'call',
-				revision === null
-					? 'The module exports no Bifrost hooks of any revision, so there is no pipeline to run.'
-					: 'Pipeline input must be an object with config, context, httpRequest, request and provider.',
-				revision === null
-					? 'Load a Bifrost plugin (Bifrost hello) or pick another ABI.'
-					: 'Press Reset input to start again from the sample.'
-			).error;
-			return;
-		}
-		const call: RawCaller = async (exportName, inputs) => {
+		const call: RawExportCaller = async (exportName, inputs) => {
 			const outcome = await session.runRaw({ export: exportName, inputs });
 			if (outcome === null) return { error: busyError(session).error };
 			if (outcome.result === null) {
@@ -360,66 +402,38 @@ export class AbiState {
 		};
 		this.busy = 'pipeline';
 		try {
-			this.pipeline = await runPipeline(
-				revision,
-				{ ...sampleInput(), ...value, exports: functionExports(session.info) },
-				call
-			);
+			const ran = await pipeline.run(info, input.value, call);
+			if (ran.ok) this.pipeline = { profile: profile.id, run: ran.run };
+			else this.error = ran.error;
 		} finally {
 			this.busy = null;
 		}
 	}
-
-	/** Puts the sample request back into the pipeline input. */
-	resetPipelineInput(): void {
-		this.pipelineText = pretty(sampleInput());
-	}
 }
 
-function busyError(session: PluginSession) {
-	return fail(
-		'call',
-		`${session.name} could not take the call: it is ${session.status}.`,
-		'Wait for the running call to end (or stop it), then try again.'
-	);
+/** An imported config entry, and the session it was loaded as. */
+export interface ImportedEntry {
+	entry: ConfigEntry;
+	/** Set once the plugin is loaded. */
+	sessionId: string | null;
 }
 
-/** Hook bindings from an imported extism.json, by session id: Bub binds only these. */
-const configuredHooks = new SvelteMap<string, Record<string, string>>();
-
-/** Hook → export for a bub plugin: its imported extism.json bindings, else exports named after hooks. */
-function bubBindings(session: PluginSession): Record<string, string> {
-	const hooks: Record<string, string> = {};
-	for (const hook of BUB_HOOKS) {
-		const exportName =
-			session.info && bindExport(hook, session.info, configuredHooks.get(session.id));
-		if (exportName) hooks[hook.name] = exportName;
-	}
-	return hooks;
-}
-
-const states = new Map<string, AbiState>();
-
-/** The ABI state of a session, kept while the page lives so switching tabs does not lose it. */
-export function abiStateFor(sessionId: string): AbiState {
-	let state = states.get(sessionId);
-	if (state === undefined) {
-		state = new AbiState(sessionId);
-		states.set(sessionId, state);
-	}
-	return state;
-}
-
-/** An imported extism.json: its entries, and which are loaded. */
-export class BubConfigImport {
+/** An imported host config (Bub's extism.json): its entries, and which are loaded. */
+export class ConfigImport {
 	/** The entries, in file order. */
 	entries = $state.raw<ImportedEntry[]>([]);
 	/** Why the file could not be read. */
 	error = $state.raw<PlaygroundError | null>(null);
 
-	/** Reads an extism.json's text and reports its entries. */
+	readonly #config: ConfigCapability;
+
+	constructor(config: ConfigCapability) {
+		this.#config = config;
+	}
+
+	/** Reads a config file's text and reports its entries. */
 	read(text: string): void {
-		const parsed = parseBubConfig(text);
+		const parsed = this.#config.parse(text);
 		if (!parsed.ok) {
 			this.error = parsed.error;
 			this.entries = [];
@@ -438,7 +452,7 @@ export class BubConfigImport {
 					item.entry.name
 				);
 		if (session === null) return;
-		configuredHooks.set(session.id, item.entry.hooks);
+		session.abi.configured = { ...item.entry.hooks };
 		this.entries = this.entries.map((e) => (e === item ? { ...e, sessionId: session.id } : e));
 	}
 }
@@ -455,37 +469,42 @@ function manifestItemJson(item: ManifestWasmItem): Record<string, unknown> {
 }
 
 /**
- * An extism.json for the loaded bub plugins, in the order they were opened: examples and URLs by URL
- * (with their hash), files by a path next to the config, since Bub reads local paths.
+ * The host config for the loaded plugins of a profile, in the order they were opened: examples and URLs
+ * by URL (with their hash), files by a path next to the config, since the host reads local paths.
  */
-export function configForSessions(sessions: readonly PluginSession[]): BubConfigJson {
-	const entries = sessions.filter(isBubPlugin).map((session, order): BubPluginEntry => {
-		const hash = session.sha256 ?? undefined;
-		const source = session.source;
-		const url =
-			source.kind === 'example'
-				? new URL(`examples/${source.name}.wasm`, document.baseURI).href
-				: source.kind === 'url'
-					? source.url
-					: null;
-		const wasm: ManifestWasmItem[] = url ? [{ kind: 'url', url, ...(hash ? { hash } : {}) }] : [];
-		const hooks = bubBindings(session);
-		return {
-			name: session.name.replace(/\.wasm$/, ''),
-			order,
-			manifest: {
-				wasm,
-				config: session.settings.config,
-				allowedHosts: session.settings.allowedHosts,
-				memory: { maxPages: null, maxHttpResponseBytes: null, maxVarBytes: null },
-				timeoutMs: null
-			},
-			needsFile: url
-				? []
-				: [{ index: 0, path: `./${source.kind === 'url' ? 'plugin' : source.name}` }],
-			wasi: session.wasi,
-			hooks
-		};
-	});
-	return exportConfig(entries);
+export function configForSessions(
+	profile: Profile,
+	config: ConfigCapability,
+	sessions: readonly PluginSession[]
+): unknown {
+	const entries = sessions
+		.filter((s) => takesPart(profile, s))
+		.map((session, order): ConfigEntry => {
+			const hash = session.sha256 ?? undefined;
+			const source = session.source;
+			const url =
+				source.kind === 'example'
+					? new URL(`examples/${source.name}.wasm`, document.baseURI).href
+					: source.kind === 'url'
+						? source.url
+						: null;
+			const wasm: ManifestWasmItem[] = url ? [{ kind: 'url', url, ...(hash ? { hash } : {}) }] : [];
+			return {
+				name: session.name.replace(/\.wasm$/, ''),
+				order,
+				manifest: {
+					wasm,
+					config: session.settings.config,
+					allowedHosts: session.settings.allowedHosts,
+					memory: { maxPages: null, maxHttpResponseBytes: null, maxVarBytes: null },
+					timeoutMs: null
+				},
+				needsFile: url
+					? []
+					: [{ index: 0, path: `./${source.kind === 'url' ? 'plugin' : source.name}` }],
+				wasi: session.wasi,
+				hooks: hookBindings(profile, session)
+			};
+		});
+	return config.build(entries);
 }

@@ -10,7 +10,7 @@ import { fail, type PlaygroundError, type Result } from '../lib/errors';
 import { stoppedError, timeoutError, type Interrupted } from '../lib/host/interrupt';
 import { reservedBytes } from '../lib/host/memory-budget';
 import { type HostSettings } from '../lib/host/settings';
-import { isRawAbiModule } from '../lib/abi/bifrost/revisions';
+import { transportOf } from '../lib/abi/registry';
 import { groupExports } from '../lib/wasm/exports';
 import { startCode } from '../lib/wasm/start-code';
 import { linkedExports, MAIN_MODULE } from '../lib/wasm/module-set';
@@ -22,6 +22,7 @@ import { callTimings, type CallTimings } from '../lib/trace/timings';
 import { unpackModuleInfo, type PackedModuleInfo } from '../lib/wasm/pack';
 import type { ModuleInfo } from '../lib/wasm/types';
 import type { InputMode, PluginSource, PluginState } from '../lib/workspace/types';
+import { AbiState } from './abi.svelte';
 import { usesKv, type KvAccess } from '../lib/kv/access';
 import type {
 	CallPhase,
@@ -136,6 +137,8 @@ export class PluginSession {
 	history = $state.raw<CallSummary[]>([]);
 	/** Compile time of the last load, ms; instantiation is timed in each call's trace. */
 	timings = $state.raw<{ compileMs: number } | null>(null);
+	/** The Hook ABI panel's state: saved with the workspace, gone when the session closes. */
+	readonly abi: AbiState;
 
 	readonly #storage: Storage;
 	readonly #budget: MemoryBudget | null;
@@ -200,11 +203,13 @@ export class PluginSession {
 		this.exportName = state.exportName;
 		this.input = state.input;
 		this.inputMode = state.inputMode;
+		this.abi = new AbiState(state.abi);
 		this.#storage = storage;
 	}
 
 	/** The plugin's state as plain data, for autosave and share links. */
 	snapshot(): PluginState {
+		const abi = this.abi.snapshot();
 		return {
 			id: this.id,
 			name: this.name,
@@ -216,7 +221,8 @@ export class PluginSession {
 			settings: $state.snapshot(this.settings) as HostSettings,
 			exportName: this.exportName,
 			input: this.input,
-			inputMode: this.inputMode
+			inputMode: this.inputMode,
+			...(abi ? { abi } : {})
 		};
 	}
 
@@ -313,7 +319,7 @@ export class PluginSession {
 		return {
 			exportName,
 			phase: this.#phase,
-			startCode: info ? startCode(info, isRawAbiModule(info)) : [],
+			startCode: info ? startCode(info, transportOf(info) === 'raw') : [],
 			timeoutMs: this.settings.timeoutMs
 		};
 	}

@@ -29,7 +29,8 @@ import {
 	workspaceFileName
 } from '../lib/share/workspace-file';
 import { download } from '../lib/net/download';
-import { abiStateFor, pretty, type AbiChoice } from './abi.svelte';
+import { NO_ABI, pretty, type AbiState } from './abi.svelte';
+import { profileById } from '../lib/abi/registry';
 import type { LinkedBytes } from './plugin-session.svelte';
 import type { Workspace } from './workspace.svelte';
 
@@ -76,7 +77,7 @@ export class Sharing {
 		const recorded = new Map<string, RecordedCall>();
 		const abi = new Map<string, SharedAbi>();
 		for (const session of ws.sessions) {
-			const shared = sharedAbi(session.id);
+			const shared = sharedAbi(session.abi);
 			if (shared) abi.set(session.id, shared);
 			if (session.bytes) modules.set(session.id, session.bytes);
 			if (session.linkedBytes.length) {
@@ -197,7 +198,7 @@ export class Sharing {
 			const session = await ws.openState(plugin.state, bytes, linked);
 			if (!session) continue;
 			if (plugin.recorded) session.showRecorded(plugin.recorded);
-			if (plugin.abi) restoreAbi(session.id, plugin.abi);
+			if (plugin.abi) restoreAbi(session.abi, plugin.abi);
 		}
 		const active = opened.workspace.activeId;
 		if (active && ws.sessions.some((s) => s.id === active)) ws.select(active);
@@ -299,8 +300,7 @@ export class Sharing {
 }
 
 /** A session's ABI panel state as share data: the profile, hook, bindings and each hook's arguments. */
-function sharedAbi(sessionId: string): SharedAbi | null {
-	const state = abiStateFor(sessionId);
+function sharedAbi(state: AbiState): SharedAbi | null {
 	if (state.chosen === null) return null;
 	const hookArgs: Record<string, unknown> = {};
 	for (const [hook, text] of Object.entries(state.argsText)) {
@@ -320,10 +320,10 @@ function sharedAbi(sessionId: string): SharedAbi | null {
 }
 
 /** Puts a shared ABI panel state back on a session. */
-function restoreAbi(sessionId: string, abi: SharedAbi) {
-	const state = abiStateFor(sessionId);
-	if (abi.profile === 'bub' || abi.profile === 'bifrost' || abi.profile === 'none') {
-		state.chosen = abi.profile as AbiChoice;
+function restoreAbi(state: AbiState, abi: SharedAbi) {
+	// A profile this build does not know leaves the choice to detection.
+	if (abi.profile === NO_ABI || (abi.profile !== undefined && profileById(abi.profile))) {
+		state.chosen = abi.profile;
 	}
 	if (abi.hook) state.hookName = abi.hook;
 	if (abi.bindings) state.bindings = { ...abi.bindings };

@@ -10,7 +10,7 @@ import {
 	type HostAction
 } from '../../src/lib/abi/bifrost/decode';
 import { BIFROST_HOOKS, findHook, type BifrostHook } from '../../src/lib/abi/bifrost/hooks';
-import { pack, packedString } from '../../src/lib/abi/bifrost/packing';
+import { pack, packedString } from '../../src/lib/abi/raw/packing';
 import { bifrostProfile } from '../../src/lib/abi/bifrost/profile';
 import type { RawResult } from '../../src/lib/abi/profile';
 import { toBase64, utf8Encode } from '../../src/lib/bytes/encoding';

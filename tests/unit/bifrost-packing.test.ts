@@ -10,7 +10,7 @@ import {
 	parsePacked,
 	toU64,
 	unpack
-} from '../../src/lib/abi/bifrost/packing';
+} from '../../src/lib/abi/raw/packing';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 

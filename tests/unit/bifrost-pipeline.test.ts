@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLES } from '../../src/lib/abi/bifrost/hooks';
-import { pack, packedString } from '../../src/lib/abi/bifrost/packing';
+import { pack, packedString } from '../../src/lib/abi/raw/packing';
 import {
 	httpResponseFor,
 	runPipeline,

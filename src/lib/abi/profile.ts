@@ -59,6 +59,8 @@ export interface Decoded {
 	steps: DecodeStep[];
 	/** Whether the value is what the hook expects; empty when it is. */
 	issues: ValidationIssue[];
+	/** When `status` is `error` because the answer could not be read at all, the failure to show. */
+	error?: PlaygroundError | null;
 }
 
 /** A raw-ABI call: the export and the JSON arguments to place in the module's memory, in order. */
@@ -228,6 +230,8 @@ export interface AbiProfile {
 	title: string;
 	/** The short name the ABI picker shows (`bub.extism.v1`, `Bifrost`). */
 	label: string;
+	/** The host system's name in sentences (`Bub`: "State Bub sends"); without it, `label`. */
+	host?: string;
 	/** One paragraph for the reference card. */
 	description: string;
 	transport: Transport;
@@ -250,6 +254,8 @@ export interface AbiProfile {
 	groups?(info: ModuleInfo | null): HookGroup[];
 	/** What the request view calls the encoded bytes (`Envelope`); without it, `Request`. */
 	requestLabel?: string;
+	/** A decoded value as the panel shows it (Bifrost decodes base64 bodies); without it, as is. */
+	display?(value: unknown): unknown;
 	/** Optional capabilities; the panel shows a capability's controls only when the profile has it. */
 	stateSanitising?: StateSanitising;
 	followUps?: FollowUpCapability;

@@ -26,6 +26,26 @@ export interface PluginState {
 	exportName: string;
 	input: string;
 	inputMode: InputMode;
+	/** The Hook ABI panel; absent when untouched, and in workspaces saved before it was kept. */
+	abi?: SavedAbi;
+}
+
+/** A plugin's Hook ABI panel as the workspace keeps it: what was picked and typed, never results. */
+export interface SavedAbi {
+	/** The ABI picked: a profile's id, or `none` for a plain call; absent follows detection. */
+	profile?: string;
+	/** The hook picked; absent follows the default. */
+	hook?: string;
+	/** Arguments as typed, by hook name. */
+	args?: Record<string, string>;
+	/** Hook → export chosen through a descriptor's follow-up. */
+	bindings?: Record<string, string>;
+	/** Hook → export from an imported host config (extism.json): the host binds only these. */
+	configured?: Record<string, string>;
+	/** A whole turn's message as typed. */
+	turnMessage?: string;
+	/** A pipeline's input as typed. */
+	pipelineInput?: string;
 }
 
 /** Widths of the side columns, in percent of the main area. */

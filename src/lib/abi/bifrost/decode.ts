@@ -13,7 +13,8 @@ import { fromBase64, isProbablyText, toHex, utf8Decode } from '../../bytes/encod
 import type { PlaygroundError } from '../../errors';
 import type { DecodeStep, Decoded, RawResult, ValidationIssue } from '../profile';
 import { isJsonObject, type BifrostHook } from './hooks';
-import { describePacked, hex, hexDec, parsePacked } from './packing';
+import { unreadableAnswer } from '../raw/memory';
+import { describePacked, hex, hexDec, parsePacked } from '../raw/packing';
 
 /** What Bifrost does next because of a hook's answer. */
 export type HostAction = 'continue' | 'short-circuit' | 'stop' | 'skip-chunk';
@@ -303,27 +304,6 @@ function failed(
 	};
 }
 
-/** What to do about an answer outside memory. */
-export const OUT_OF_RANGE_HINT =
-	'The plugin returned memory it does not own: pack (ptr << 32) | len from the allocation that holds the answer, and keep it alive until the host has read it (the host frees it).';
-
-/** Why the bytes a packed value points at could not be read, or null when they could (or it was 0). */
-export function outOfRange(exportName: string, result: RawResult): string | null {
-	if (result.bytes !== null || result.packed === '0' || result.code !== undefined) return null;
-	const { ptr, len } = result;
-	const packed = parsePacked(result.packed);
-	const shown = packed === null ? result.packed : describePacked(packed);
-	const memory = result.memoryBytes;
-	const size =
-		memory === undefined
-			? 'the module’s memory'
-			: `the end of memory at ${hex(memory)} (${memory} bytes, ${memory / 65536} pages)`;
-	if (memory === undefined || ptr >= memory) {
-		return `Export "${exportName}" returned pointer ${hexDec(ptr)}, past ${size} (packed ${shown}).`;
-	}
-	return `Export "${exportName}" returned length ${hexDec(len)} at pointer ${hexDec(ptr)}: the answer would end at byte ${hexDec(ptr + len)}, past ${size} (packed ${shown}).`;
-}
-
 /** Decodes an i32 status code (init, cleanup). */
 function decodeCode(hook: BifrostHook, result: RawResult, exportName: string): BifrostDecoded {
 	const steps: DecodeStep[] = [];
@@ -397,8 +377,8 @@ export function decodeHook(hook: BifrostHook, result: RawResult): BifrostDecoded
 			error: null
 		};
 	}
-	const range = outOfRange(exportName, result);
-	if (range) return failed(hook, steps, [], null, range, OUT_OF_RANGE_HINT);
+	const unreadable = unreadableAnswer(exportName, result);
+	if (unreadable) return failed(hook, steps, [], null, unreadable.message, unreadable.hint);
 	const bytes = result.bytes as Uint8Array;
 	steps.push({
 		rule: 'read len bytes at ptr',

@@ -4,16 +4,69 @@
  */
 import { fail } from '../../errors';
 import type { ModuleInfo } from '../../wasm/types';
-import type { Decoded, RawCall, RawProfile } from '../profile';
-import { decodeHook } from './decode';
-import { BIFROST_HOOKS, encodeArgs, findHook, type BifrostHook } from './hooks';
+import type { Decoded, HookGroup, PipelineCapability, RawCall, RawProfile } from '../profile';
+import { decodeHook, withDecodedBodies } from './decode';
+import { BIFROST_HOOKS, encodeArgs, findHook, isJsonObject, type BifrostHook } from './hooks';
+import { runPipeline, sampleInput } from './pipeline';
 import { detectRevision, isRawAbiModule, type Revision } from './revisions';
 
+/** `revision 1`, `revisions 2 and 3`, `revisions 1, 2 and 3`. */
 function revisionsText(revisions: readonly Revision[]): string {
-	return revisions.length === 1
-		? `revision ${revisions[0]}`
-		: `revisions ${revisions.join(' and ')}`;
+	if (revisions.length === 1) return `revision ${revisions[0]}`;
+	return `revisions ${revisions.slice(0, -1).join(', ')} and ${revisions.at(-1)}`;
 }
+
+/**
+ * The Hook picker's groups: hooks by the revisions that call them that way (`Revision 1`, `Revisions 2
+ * and 3`...), the revisions' shared hooks first, then in revision order.
+ */
+export function hookGroups(hooks: readonly BifrostHook[]): HookGroup[] {
+	const groups = new Map<string, { revisions: readonly Revision[]; hooks: BifrostHook[] }>();
+	for (const hook of hooks) {
+		const key = hook.revisions.join(',');
+		const group = groups.get(key) ?? { revisions: hook.revisions, hooks: [] };
+		group.hooks.push(hook);
+		groups.set(key, group);
+	}
+	return [...groups.values()]
+		.sort((a, b) => a.revisions[0] - b.revisions[0] || b.revisions.length - a.revisions.length)
+		.map((g) => {
+			const text = revisionsText(g.revisions);
+			return { label: text[0].toUpperCase() + text.slice(1), hooks: g.hooks };
+		});
+}
+
+function functionExports(info: ModuleInfo): string[] {
+	return info.exports.filter((e) => e.kind === 'function').map((e) => e.name);
+}
+
+/** One request through a Bifrost plugin, every hook of its revision in Bifrost's order. */
+const pipeline: PipelineCapability = {
+	sampleInput,
+	async run(info, input, call) {
+		const revision = detectRevision(info).revision;
+		if (revision === null) {
+			return fail(
+				'call',
+				'The module exports no Bifrost hooks of any revision, so there is no pipeline to run.',
+				'Load a Bifrost plugin (Bifrost hello) or pick another ABI.'
+			);
+		}
+		if (!isJsonObject(input)) {
+			return fail(
+				'call',
+				'Pipeline input must be an object with config, context, httpRequest, request and provider.',
+				'Press Reset input to start again from the sample.'
+			);
+		}
+		const run = await runPipeline(
+			revision,
+			{ ...sampleInput(), ...input, exports: functionExports(info) },
+			call
+		);
+		return { ok: true, run };
+	}
+};
 
 /** Whether a module of this revision (null: no hooks at all) calls `hook` this way. */
 function hookApplies(hook: BifrostHook, revision: Revision | null): boolean {
@@ -25,11 +78,15 @@ export const bifrostProfile: RawProfile = {
 	id: 'bifrost',
 	title: 'Bifrost WASM plugins',
 	label: 'Bifrost',
+	host: 'Bifrost',
 	description:
 		'Bifrost (an LLM gateway) loads plugins as raw WebAssembly, without Extism. The host allocates memory with the plugin’s own malloc, writes JSON there, calls a hook with (ptr, len) pairs and reads the answer from a packed u64, (ptr << 32) | len, then frees both. Revision 1 passes each JSON value as its own pair; revisions 2 and 3 pass one JSON object per hook. HTTP bodies travel as base64.',
 	transport: 'raw',
 	hooks: BIFROST_HOOKS,
 	claims: isRawAbiModule,
+	groups: () => hookGroups(BIFROST_HOOKS),
+	display: withDecodedBodies,
+	pipeline,
 
 	detect(info: ModuleInfo) {
 		if (info.flavor !== 'raw') {

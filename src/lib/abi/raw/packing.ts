@@ -1,5 +1,5 @@
 /**
- * Bifrost's packed return value: a u64 whose upper 32 bits are a pointer into the plugin's memory and whose
+ * The raw transport's packed return value (Bifrost's): a u64 whose upper 32 bits are a pointer into the plugin's memory and whose
  * lower 32 bits are a length, `(ptr << 32) | len`; 0 means "nothing" (or a failed allocation). JavaScript
  * sees an i64 result as a signed BigInt, so a pointer at or above 2^31 arrives as a negative number: every
  * function here works on the unsigned value.
