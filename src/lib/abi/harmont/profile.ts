@@ -42,6 +42,7 @@ export const harmontProfile: ExtismProfile = {
 	id: 'harmont',
 	title: 'Harmont (Extism era)',
 	label: 'Harmont (Extism era)',
+	host: 'Harmont',
 	description:
 		'Harmont (hm, a build tool) loaded plugins with Extism until May 2026. The host first calls hm_manifest and validates the PluginManifest it returns (API version 1, the host functions it requires, at least one capability); then it calls the export of each declared capability with a JSON request: hm_subcommand_run for a CLI verb, hm_executor_run for a build step, hm_hook_on_event around build events, hm_output_on_event and hm_output_finalize for an output format. Plugins reach the host through hm_* functions in extism:host/user. A failed call (error_set plus a non-zero return) carries a PluginError {code, message, doc_url}, which the host reports as HmError::PluginPanic. Harmont later replaced all this with native dylibs (stabby trait objects), which no browser can load; the card maps each export to its native successor.',
 	transport: 'extism',

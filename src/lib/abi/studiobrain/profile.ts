@@ -11,6 +11,7 @@ export const studioBrainProfile: ExtismProfile = {
 	id: 'studiobrain',
 	title: 'StudioBrain',
 	label: 'StudioBrain',
+	host: 'StudioBrain',
 	description:
 		'StudioBrain (a worldbuilding studio) runs WASM plugins built with the Extism PDK. get_info names the plugin; on_entity_save, on_entity_create, on_entity_delete and on_entity_validate get a HookEvent when an entity changes and may rewrite, abort or block the change; on_project_init runs when a project opens; list_routes declares HTTP routes, which the host mounts under /api/plugins/<id>/ and serves by calling handle_request with an HttpRequest (bodies are lists of byte numbers). Plugins import no host functions: the host sets setting:<key> vars before each call, and a plugin asks the host by setting host_call:<name> to a JSON request and reading host_result:<name>.',
 	transport: 'extism',
