@@ -20,6 +20,7 @@ import type {
 import { detectProfile, profileById } from '../lib/abi/registry';
 import { fail, type PlaygroundError } from '../lib/errors';
 import type { ManifestWasmItem } from '../lib/manifest/manifest';
+import type { SharedAbi } from '../lib/share/state';
 import type { ModuleInfo } from '../lib/wasm/types';
 import type { SavedAbi } from '../lib/workspace/types';
 import type { PluginSession } from './plugin-session.svelte';
@@ -178,6 +179,46 @@ export class AbiState {
 			...(this.pipelineText !== null ? { pipelineInput: this.pipelineText } : {})
 		};
 		return Object.keys(saved).length > 0 ? saved : undefined;
+	}
+
+	/**
+	 * The panel as share data: the profile, hook, bindings and each hook's arguments; null when the ABI
+	 * follows detection, so links of plugins whose ABI was never picked stay as they were.
+	 */
+	shared(): SharedAbi | null {
+		if (this.chosen === null) return null;
+		const hookArgs: Record<string, unknown> = {};
+		for (const [hook, text] of Object.entries(this.argsText)) {
+			try {
+				hookArgs[hook] = JSON.parse(text) as unknown;
+			} catch {
+				// Arguments that are not JSON yet travel as the text the user typed.
+				hookArgs[hook] = text;
+			}
+		}
+		return {
+			profile: this.chosen,
+			hook: this.hookName,
+			bindings: { ...this.bindings },
+			hookArgs
+		};
+	}
+
+	/** Puts a shared panel back; a profile this build does not know leaves the choice to detection. */
+	restoreShared(abi: SharedAbi): void {
+		if (abi.profile === NO_ABI || (abi.profile !== undefined && profileById(abi.profile))) {
+			this.chosen = abi.profile;
+		}
+		if (abi.hook) this.hookName = abi.hook;
+		if (abi.bindings) this.bindings = { ...abi.bindings };
+		if (abi.hookArgs) {
+			this.argsText = Object.fromEntries(
+				Object.entries(abi.hookArgs).map(([hook, value]) => [
+					hook,
+					typeof value === 'string' ? value : pretty(value)
+				])
+			);
+		}
 	}
 
 	/** Switches the ABI (a profile id, or `none`); the hook follows the new profile's default. */

@@ -29,8 +29,6 @@ import {
 	workspaceFileName
 } from '../lib/share/workspace-file';
 import { download } from '../lib/net/download';
-import { NO_ABI, pretty, type AbiState } from './abi.svelte';
-import { profileById } from '../lib/abi/registry';
 import type { LinkedBytes } from './plugin-session.svelte';
 import type { Workspace } from './workspace.svelte';
 
@@ -77,7 +75,7 @@ export class Sharing {
 		const recorded = new Map<string, RecordedCall>();
 		const abi = new Map<string, SharedAbi>();
 		for (const session of ws.sessions) {
-			const shared = sharedAbi(session.abi);
+			const shared = session.abi.shared();
 			if (shared) abi.set(session.id, shared);
 			if (session.bytes) modules.set(session.id, session.bytes);
 			if (session.linkedBytes.length) {
@@ -198,7 +196,7 @@ export class Sharing {
 			const session = await ws.openState(plugin.state, bytes, linked);
 			if (!session) continue;
 			if (plugin.recorded) session.showRecorded(plugin.recorded);
-			if (plugin.abi) restoreAbi(session.abi, plugin.abi);
+			if (plugin.abi) session.abi.restoreShared(plugin.abi);
 		}
 		const active = opened.workspace.activeId;
 		if (active && ws.sessions.some((s) => s.id === active)) ws.select(active);
@@ -296,44 +294,6 @@ export class Sharing {
 			case 'file-only':
 				return null;
 		}
-	}
-}
-
-/** A session's ABI panel state as share data: the profile, hook, bindings and each hook's arguments. */
-function sharedAbi(state: AbiState): SharedAbi | null {
-	if (state.chosen === null) return null;
-	const hookArgs: Record<string, unknown> = {};
-	for (const [hook, text] of Object.entries(state.argsText)) {
-		try {
-			hookArgs[hook] = JSON.parse(text) as unknown;
-		} catch {
-			// Arguments that are not JSON yet travel as the text the user typed.
-			hookArgs[hook] = text;
-		}
-	}
-	return {
-		profile: state.chosen,
-		hook: state.hookName,
-		bindings: { ...state.bindings },
-		hookArgs
-	};
-}
-
-/** Puts a shared ABI panel state back on a session. */
-function restoreAbi(state: AbiState, abi: SharedAbi) {
-	// A profile this build does not know leaves the choice to detection.
-	if (abi.profile === NO_ABI || (abi.profile !== undefined && profileById(abi.profile))) {
-		state.chosen = abi.profile;
-	}
-	if (abi.hook) state.hookName = abi.hook;
-	if (abi.bindings) state.bindings = { ...abi.bindings };
-	if (abi.hookArgs) {
-		state.argsText = Object.fromEntries(
-			Object.entries(abi.hookArgs).map(([hook, value]) => [
-				hook,
-				typeof value === 'string' ? value : pretty(value)
-			])
-		);
 	}
 }
 

@@ -64,6 +64,7 @@ describe('Bifrost examples through the real worker', () => {
 			'bifrost-bad-pointer',
 			'bifrost-hello',
 			'bifrost-null',
+			'bifrost-null-pointer',
 			'bifrost-r3'
 		]);
 		expect(bifrost.every((e) => (e as { abi?: string }).abi === 'bifrost')).toBe(true);
@@ -187,6 +188,22 @@ describe('bad Bifrost fixtures through the real worker', () => {
 		const run = await session.run(text(JSON.stringify(findHook('pre_hook')!.args)));
 		expect(run?.error).toMatchObject({ kind: 'plugin' });
 		expect(run?.error?.message).toMatch(/returned pointer 0xffff0000 \(4294901760\)/);
+	});
+
+	it('bifrost-null-pointer: pointer 0 with a length is a named null pointer, in the hook call and in Run', async () => {
+		const session = await open('bifrost-null-pointer');
+		const { outcome, decoded } = await callHook(session, 'pre_hook');
+		expect(outcome.result).toMatchObject({ ptr: 0, len: 16, bytes: null });
+		expect(decoded.status).toBe('error');
+		expect(String(decoded.value)).toMatch(
+			/^Null pointer: export "pre_hook" returned pointer 0 with length 0x00000010 \(16\)/
+		);
+		const packed = memoryEvents(session.trace!.events).find((e) => e.name === 'packed');
+		expect(packed?.error).toMatch(/^null pointer: pointer 0 with length 0x00000010/);
+		const run = await session.run(text(JSON.stringify(findHook('pre_hook')!.args)));
+		expect(run?.error).toMatchObject({ kind: 'plugin' });
+		expect(run?.error?.message).toMatch(/^Null pointer: export "pre_hook"/);
+		expect(run?.output.byteLength).toBe(0);
 	});
 
 	it('bifrost-bad-length: the error names the length and where the answer would end', async () => {

@@ -35,7 +35,7 @@ test('a bub turn over two plugins, then one hook call decoded with Bub’s rules
 	await expect(runModel).toContainText('first result: Bub: echo model answered');
 	await expect(runModel).toContainText(/Bub: prompt builder\s*skipped/);
 	// The checkbox did its job: each bub plugin now runs on a fresh instance per call.
-	await expect(abi).toContainText('Every bub plugin gets a fresh instance per call');
+	await expect(abi).toContainText('Every Bub plugin gets a fresh instance per call');
 
 	await expect(abi.getByRole('combobox', { name: 'Hook' })).toHaveValue('run_model');
 	await expect(abi.getByRole('textbox', { name: 'Envelope' })).toHaveValue(

@@ -166,6 +166,28 @@ describe('the packed value', () => {
 		expect(decoded.error?.hint).toMatch(/logs it as a warning/);
 	});
 
+	it('pointer 0 with a length is a named null-pointer error, even when address 0 could be read', () => {
+		// A host that read address 0 would find bytes there (here, valid JSON): the decoder must not use them.
+		const zeroPage: RawResult = {
+			packed: packedString(pack(0, 2)),
+			ptr: 0,
+			len: 2,
+			bytes: utf8Encode('{}'),
+			export: 'pre_hook',
+			memoryBytes: 2 * PAGE
+		};
+		for (const result of [zeroPage, { ...zeroPage, bytes: null }]) {
+			const decoded = decodeHook(hook('pre_hook'), result);
+			expect(decoded.status).toBe('error');
+			expect(decoded.error?.message).toBe(
+				'Null pointer: export "pre_hook" returned pointer 0 with length 0x00000002 (2) (packed 0x0000000000000002 → ptr 0x00000000 (0), len 0x00000002 (2)); address 0 holds no answer, so the host reads nothing.'
+			);
+			expect(decoded.error?.hint).toMatch(/^Pack the pointer of the allocation/);
+			expect(decoded.steps.map((s) => s.rule)).not.toContain('read len bytes at ptr');
+		}
+		expect(bifrostProfile.decode('pre_hook', zeroPage).status).toBe('error');
+	});
+
 	it('a length past memory is an error naming the length and where the range ends', () => {
 		const bad: RawResult = {
 			packed: packedString(pack(PTR, 0x7fff_ffff)),

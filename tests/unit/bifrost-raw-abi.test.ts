@@ -315,6 +315,25 @@ describe('bad Bifrost fixtures through the raw caller', () => {
 		).toEqual(['input']);
 	});
 
+	it('bifrost-null-pointer: pointer 0 with a length is read as nothing and named a null pointer', async () => {
+		const { plugin, events } = await load('bifrost-null-pointer');
+		const outcome = plugin.call({ export: 'pre_hook', inputs: [args] });
+		expect(outcome.error).toBeNull();
+		expect(outcome.result).toMatchObject({ ptr: 0, len: 16, bytes: null });
+		expect(decodeHook(preHook, outcome.result!).error?.message).toMatch(
+			/^Null pointer: export "pre_hook" returned pointer 0 with length 0x00000010 \(16\)/
+		);
+		const packed = abiEvents(events).find((e) => e.name === 'packed');
+		expect(packed?.error).toBe(
+			'null pointer: pointer 0 with length 0x00000010 (16); nothing is read from address 0'
+		);
+		expect(
+			abiEvents(events)
+				.filter((e) => e.name === 'free')
+				.map((e) => e.args.of)
+		).toEqual(['input']);
+	});
+
 	it('bifrost-bad-length: names the length and where the answer would end', async () => {
 		const { plugin } = await load('bifrost-bad-length');
 		const outcome = plugin.call({ export: 'pre_hook', inputs: [args] });

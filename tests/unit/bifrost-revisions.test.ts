@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIFROST_HOOKS, findHook } from '../../src/lib/abi/bifrost/hooks';
-import { bifrostProfile } from '../../src/lib/abi/bifrost/profile';
+import { bifrostProfile, hookGroups } from '../../src/lib/abi/bifrost/profile';
 import { detectRevision, findAllocator, isRawAbiModule } from '../../src/lib/abi/bifrost/revisions';
 import { inspectModule } from '../../src/lib/wasm/inspect';
 import type { ModuleInfo } from '../../src/lib/wasm/types';
@@ -238,5 +238,31 @@ describe('bifrostProfile detect / bind / encode', () => {
 			if (hook.params) expect(Object.keys(hook.args)).toEqual([...hook.params]);
 			else expect(Object.keys(hook.args).length).toBeGreaterThan(0);
 		}
+	});
+});
+
+describe('the Hook picker groups', () => {
+	it('groups every hook by the revisions that call it that way, shared hooks first', () => {
+		const groups = hookGroups(BIFROST_HOOKS);
+		expect(groups.map((g) => g.label)).toEqual([
+			'Revisions 1, 2 and 3',
+			'Revision 1',
+			'Revisions 2 and 3',
+			'Revision 2',
+			'Revision 3'
+		]);
+		expect(groups.flatMap((g) => g.hooks).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+			[...BIFROST_HOOKS].sort((a, b) => a.name.localeCompare(b.name))
+		);
+		const names = (label: string) =>
+			groups.find((g) => g.label === label)?.hooks.map((h) => h.name);
+		expect(names('Revision 1')).toEqual([
+			'r1.http_transport_intercept',
+			'r1.pre_hook',
+			'r1.post_hook'
+		]);
+		expect(names('Revision 3')).toEqual(['http_pre_hook', 'http_post_hook']);
+		expect(names('Revisions 2 and 3')).toContain('http_stream_chunk_hook');
+		expect(bifrostProfile.groups?.(null)).toEqual(groups);
 	});
 });
