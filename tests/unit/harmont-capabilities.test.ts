@@ -33,9 +33,10 @@ import {
 	HOST_FN_SUCCESSORS,
 	nativeSuccessor
 } from '../../src/lib/abi/harmont/native';
-import { harmontProfile } from '../../src/lib/abi/harmont/profile';
+import { availableHostFns, harmontProfile, hmImportRows } from '../../src/lib/abi/harmont/profile';
+import { mockCandidates } from '../../src/lib/host/abi';
 import { utf8Decode, utf8Encode } from '../../src/lib/bytes/encoding';
-import { EXTISM_USER } from '../../src/lib/wasm/types';
+import { EXTISM_USER, type ModuleInfo } from '../../src/lib/wasm/types';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = JSON.parse(
@@ -292,6 +293,26 @@ describe('the profile', () => {
 			detail: 'exports hm_manifest, hm_subcommand_run; imports hm_log'
 		});
 		expect(harmontProfile.detect(info(['hm_subcommand_run'])).matches).toBe(false);
+	});
+
+	it('provides the browser-meaningful hm_* imports, offers mocks for the rest, and counts mocks as available', () => {
+		const module = info(['hm_manifest'], ['hm_log', 'hm_docker_ping', 'hm_nonsense']) as ModuleInfo;
+		const sig = { params: ['i64' as const], results: ['i64' as const] };
+		const imports = module.imports.map((i) => ({ ...i, signature: sig }));
+		expect(mockCandidates([{ ...module, imports }], { wasi: false }).map((i) => i.name)).toEqual([
+			'hm_docker_ping',
+			'hm_nonsense'
+		]);
+		const mocked = new Set([`${EXTISM_USER}/hm_docker_ping`]);
+		expect(hmImportRows(module, mocked).map((r) => [r.name, r.provider])).toEqual([
+			['hm_log', 'playground'],
+			['hm_docker_ping', 'mock'],
+			['hm_nonsense', 'missing']
+		]);
+		expect(hmImportRows(module, mocked)[2].doc).toMatch(/never had hm_nonsense/);
+		const available = availableHostFns(mocked);
+		expect(available.has('hm_docker_ping') && available.has('hm_log')).toBe(true);
+		expect(availableHostFns(['other:ns/hm_tty_prompt']).has('hm_tty_prompt')).toBe(false);
 	});
 
 	it('binds each export to itself when the module has it', () => {
