@@ -55,3 +55,18 @@ test('a subcommand capability call is decoded, with its hm_* host calls in the t
 		await expect(trace.getByText(name, { exact: false }).first()).toBeVisible();
 	}
 });
+
+test('two plugins claiming one verb conflict, as in hm', async ({ page }) => {
+	await openApp(page);
+	await pickExample(page, 'Harmont: probe');
+	const harmont = panel(page).getByRole('region', { name: 'Harmont plugin' });
+	await harmont.getByRole('button', { name: 'Check manifest' }).click();
+	await expect(harmont.getByRole('status')).toContainText('Accepted: harmont-probe');
+	await expect(harmont.getByRole('list', { name: 'Conflicts' })).toHaveCount(0);
+	await pickExample(page, 'Harmont: probe');
+	const second = panel(page).getByRole('region', { name: 'Harmont plugin' });
+	await second.getByRole('button', { name: 'Check manifest' }).click();
+	await expect(second.getByRole('list', { name: 'Conflicts' })).toContainText(
+		"HmError::PluginConflict: plugin conflict: both 'harmont-probe' and 'harmont-probe' claim 'probe'"
+	);
+});

@@ -160,11 +160,12 @@ describe('validation errors, with the host’s texts', () => {
 			name: 'b',
 			capabilities: a.capabilities.map((c) => ({ kind: c.kind, ...c.fields }))
 		});
-		expect(conflicts([a, b])).toEqual(
+		expect(conflicts([a, b]).map((c) => c.message)).toEqual(
 			['deploy', 'runner:docker', 'default-runner', 'format:json'].map((verb) =>
 				fill('HmError::PluginConflict', { plugin_a: 'a', plugin_b: 'b', verb })
 			)
 		);
+		expect(conflicts([a, b])[0].plugins).toEqual(['a', 'b']);
 		expect(conflicts([a, manifest()])).toEqual([]);
 	});
 

@@ -247,15 +247,29 @@ export function claimsOf(manifest: PluginManifest): string[] {
 	});
 }
 
-/** `HmError::PluginConflict` for every claim two of these manifests make, in load order. */
-export function conflicts(manifests: readonly PluginManifest[]): string[] {
+/** Two plugins claiming one thing: `HmError::PluginConflict`. */
+export interface PluginConflict {
+	/** The plugin loaded first, then the one that clashes with it. */
+	plugins: [string, string];
+	claim: string;
+	message: string;
+}
+
+/** Every claim two of these manifests make, in load order. */
+export function conflicts(manifests: readonly PluginManifest[]): PluginConflict[] {
 	const owner = new Map<string, string>();
-	const out: string[] = [];
+	const out: PluginConflict[] = [];
 	for (const m of manifests) {
 		for (const claim of new Set(claimsOf(m))) {
 			const first = owner.get(claim);
 			if (first === undefined) owner.set(claim, m.name);
-			else out.push(`plugin conflict: both '${first}' and '${m.name}' claim '${claim}'`);
+			else {
+				out.push({
+					plugins: [first, m.name],
+					claim,
+					message: `plugin conflict: both '${first}' and '${m.name}' claim '${claim}'`
+				});
+			}
 		}
 	}
 	return out;
