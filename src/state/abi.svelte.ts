@@ -65,6 +65,21 @@ export function parseJson(
 	}
 }
 
+/** Reads an editor's JSON as the profile's host does (its `readJson`), else as JSON. */
+export function readJson(
+	profile: Profile | null,
+	text: string,
+	what: string
+): { ok: true; value: unknown } | { ok: false; error: PlaygroundError } {
+	return profile?.readJson ? profile.readJson(text, what) : parseJson(text, what);
+}
+
+/** Writes a value as the profile's host writes JSON (its `writeJson`), else as pretty JSON. */
+export function writeJson(profile: Profile | null, value: unknown, indent?: number): string {
+	if (profile?.writeJson) return profile.writeJson(value, indent);
+	return indent === undefined ? JSON.stringify(value) : pretty(value);
+}
+
 /**
  * The profile a session is called with: the person's pick, else the first registered profile its module
  * matches, else the one its example names; null for a plain call.
@@ -279,7 +294,7 @@ export class AbiState {
 			).error;
 			return;
 		}
-		const args = parseJson(this.argsFor(hook), 'Hook arguments');
+		const args = readJson(profile, this.argsFor(hook), 'Hook arguments');
 		if (!args.ok) {
 			this.error = args.error;
 			return;
@@ -367,7 +382,7 @@ export class AbiState {
 		this.error = null;
 		const turn = profile.turn;
 		if (turn === undefined) return;
-		const message = parseJson(this.messageFor(profile), 'Turn message');
+		const message = readJson(profile, this.messageFor(profile), 'Turn message');
 		if (!message.ok) {
 			this.error = message.error;
 			return;
@@ -428,7 +443,7 @@ export class AbiState {
 		const pipeline = profile.pipeline;
 		const info = session.info;
 		if (pipeline === undefined || info === null) return;
-		const input = parseJson(this.pipelineFor(profile), 'Pipeline input');
+		const input = readJson(profile, this.pipelineFor(profile), 'Pipeline input');
 		if (!input.ok) {
 			this.error = input.error;
 			return;

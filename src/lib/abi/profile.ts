@@ -256,6 +256,18 @@ export interface AbiProfile {
 	requestLabel?: string;
 	/** A decoded value as the panel shows it (Bifrost decodes base64 bodies); without it, as is. */
 	display?(value: unknown): unknown;
+	/**
+	 * Reads JSON typed in an editor (hook arguments, a turn's message) as the host reads it (Bub: Python's
+	 * json, keeping NaN, 1.0, big ints and key order); without it, `JSON.parse`.
+	 */
+	readJson?(
+		text: string,
+		what: string
+	): { ok: true; value: unknown } | { ok: false; error: PlaygroundError };
+	/** Writes a value as the host writes JSON, `indent` spaces deep (none: one line); without it, JSON. */
+	writeJson?(value: unknown, indent?: number): string;
+	/** An object's keys in the host's order; without it, `Object.keys`. */
+	keysOf?(value: Record<string, unknown>): string[];
 	/** Optional capabilities; the panel shows a capability's controls only when the profile has it. */
 	stateSanitising?: StateSanitising;
 	followUps?: FollowUpCapability;
