@@ -16,9 +16,11 @@ import {
 import { capBytes } from '../src/lib/host/memory-budget';
 import { MemoryLedger } from '../src/lib/host/memory-cap';
 import { httpRefusal, type HostSettings } from '../src/lib/host/settings';
+import { hostCallReply, type HostVars } from '../src/lib/abi/studiobrain/host-vars';
 import { payload } from '../src/lib/trace/build';
 import type { HostEvent, LogEvent } from '../src/lib/trace/types';
 import { EXTISM_ENV, EXTISM_USER, type ImportInfo } from '../src/lib/wasm/types';
+import { harmontHostFunctions } from './harmont-host';
 
 /** What the host functions need from the worker that owns them. */
 export interface HostEnv {
@@ -37,6 +39,8 @@ export interface HostEnv {
 	grownBytes(): number;
 	/** Bytes of the running call's input, which counts against Max memory as in native Extism. */
 	inputBytes(): number;
+	/** The running call's id and the vars its host sets and answers (StudioBrain's), or null. */
+	hostVars(): { call: number; vars: HostVars } | null;
 }
 
 type HostFn = (ctx: CallContext, ...args: bigint[]) => bigint | number | void;
@@ -160,7 +164,57 @@ export function hostFunctions(
 			const text = readText(ctx, offset, 'log message');
 			if (env.logs('info'))
 				env.emit({ type: 'log', t: env.now(), level: 'info', source: 'host', text });
+		},
+		...harmontHostFunctions({
+			traced: (name, impl) => traced(EXTISM_USER, name, impl),
+			readBytes,
+			store,
+			config: () => env.settings().config,
+			kvGet: (key) => env.kvGet(key),
+			kvPut: (key, value) => env.kvPut(key, value),
+			log: (level, source, text) => {
+				if (env.logs(level)) env.emit({ type: 'log', t: env.now(), level, source, text });
+			}
+		})
+	};
+
+	/** The call whose preset vars are set: a host sets them before each call, here before the first var use. */
+	let presetFor = -1;
+	const setVar = (ctx: CallContext, key: string, value: Uint8Array) => {
+		admit(ctx, ledger.varDelta(key, value.byteLength), `setting var "${key}"`);
+		try {
+			ctx.setVariable(key, value);
+		} catch (err) {
+			throw new HostError(err instanceof Error ? err.message : String(err), 'limit');
 		}
+		ledger.setVar(key, value.byteLength);
+	};
+	const presetVars = (ctx: CallContext) => {
+		const current = env.hostVars();
+		if (current === null || current.call === presetFor) return;
+		presetFor = current.call;
+		for (const [key, value] of Object.entries(current.vars.preset)) {
+			setVar(ctx, key, utf8Encode(value));
+		}
+	};
+	/** Answers a `host_call:<name>` var from the call's table, traced as a host call of its own. */
+	const answerHostCall = (ctx: CallContext, key: string, request: Uint8Array) => {
+		const reply = hostCallReply(key, env.hostVars()?.vars.replies ?? {});
+		if (reply === null) return;
+		const t = env.now();
+		if (reply.value !== null) setVar(ctx, reply.resultKey, utf8Encode(reply.value));
+		env.emit({
+			type: 'host',
+			t,
+			ns: 'extism vars',
+			name: key,
+			args: { request: payload(request) },
+			result:
+				reply.value === null
+					? `(no answer for ${reply.name} in the host calls table: ${reply.resultKey} stays unset)`
+					: payload(utf8Encode(reply.value)),
+			dur: env.now() - t
+		});
 	};
 
 	const kernel: Record<string, HostFn> = {
@@ -176,6 +230,7 @@ export function hostFunctions(
 		}),
 		var_get: traced(EXTISM_ENV, 'var_get', (ctx, keyOffset) => {
 			const key = readText(ctx, keyOffset, 'var_get key');
+			presetVars(ctx);
 			const value = ctx.getVariable(key)?.bytes();
 			return {
 				ret: value ? store(ctx, value.slice()) : 0n,
@@ -185,19 +240,15 @@ export function hostFunctions(
 		}),
 		var_set: traced(EXTISM_ENV, 'var_set', (ctx, keyOffset, valueOffset): Traced => {
 			const key = readText(ctx, keyOffset, 'var_set key');
+			presetVars(ctx);
 			if (valueOffset === 0n) {
 				ctx.deleteVariable(key);
 				ledger.setVar(key, null);
 				return { ret: undefined, args: { key }, result: '(deleted)' };
 			}
 			const value = readBytes(ctx, valueOffset, 'var_set value').slice();
-			admit(ctx, ledger.varDelta(key, value.byteLength), `setting var "${key}"`);
-			try {
-				ctx.setVariable(key, value);
-			} catch (err) {
-				throw new HostError(err instanceof Error ? err.message : String(err), 'limit');
-			}
-			ledger.setVar(key, value.byteLength);
+			setVar(ctx, key, value);
+			answerHostCall(ctx, key, value);
 			return { ret: undefined, args: { key, value: payload(value) } };
 		}),
 		http_request: traced(EXTISM_ENV, 'http_request', (ctx, requestOffset, bodyOffset) => {

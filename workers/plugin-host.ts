@@ -17,6 +17,7 @@ import {
 } from '../src/lib/host/classify';
 import { unreadableAnswer } from '../src/lib/abi/raw/memory';
 import { transportOf } from '../src/lib/abi/registry';
+import type { HostVars } from '../src/lib/abi/studiobrain/host-vars';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
 import { legacyPdk } from '../src/lib/host/explain';
 import { grownBytes, inputRefusal } from '../src/lib/host/memory-cap';
@@ -86,6 +87,8 @@ interface ActiveCall {
 	hostFailure: HostFailure | null;
 	/** Bytes of the call's input: native Extism holds it in the kernel's memory, under max_pages. */
 	inputBytes: number;
+	/** Vars the host sets before the call and answers during it (StudioBrain's), if any. */
+	hostVars: HostVars | null;
 }
 
 /** A module compiled (or reused) and inspected, ready to instantiate. */
@@ -357,6 +360,7 @@ class PluginHost implements PluginHostApi {
 		if (tooBig) return { ...empty, ...fail('limit', tooBig.message, tooBig.hint) };
 		this.#call = this.#begin(request.id);
 		this.#call.inputBytes = request.input.byteLength;
+		this.#call.hostVars = request.hostVars ?? null;
 		this.#emit({
 			type: 'start',
 			t: 0,
@@ -479,7 +483,9 @@ class PluginHost implements PluginHostApi {
 								kvPut: (key, value) => this.#kvPut(key, value),
 								logs: (level) => this.#logs(level),
 								grownBytes: () => grownBytes(this.#probe.memoryPages(), this.#initialPages),
-								inputBytes: () => this.#call?.inputBytes ?? 0
+								inputBytes: () => this.#call?.inputBytes ?? 0,
+								hostVars: () =>
+									this.#call?.hostVars ? { call: this.#call.id, vars: this.#call.hostVars } : null
 							},
 							mocks
 						),
@@ -616,7 +622,8 @@ class PluginHost implements PluginHostApi {
 			pendingBytes: 0,
 			budget: new StreamBudget(),
 			hostFailure: null,
-			inputBytes: 0
+			inputBytes: 0,
+			hostVars: null
 		};
 	}
 

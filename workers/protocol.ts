@@ -3,6 +3,7 @@
  * (`import type`), so no worker code lands in the page bundle.
  */
 import type { RawResult } from '../src/lib/abi/profile';
+import type { HostVars } from '../src/lib/abi/studiobrain/host-vars';
 import type { PlaygroundError, Result } from '../src/lib/errors';
 import type { HostSettings } from '../src/lib/host/settings';
 import type { TraceEvent } from '../src/lib/trace/types';
@@ -79,6 +80,8 @@ export interface CallRequest {
 	/** Transferred, not copied. */
 	input: Uint8Array;
 	hook?: string;
+	/** Vars the host sets before the call and answers during it (StudioBrain's host calls). */
+	hostVars?: HostVars;
 }
 
 /**

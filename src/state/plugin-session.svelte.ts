@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { RawCall, RawResult } from '../lib/abi/profile';
+import type { HostVars } from '../lib/abi/studiobrain/host-vars';
 import { fail, type PlaygroundError, type Result } from '../lib/errors';
 import { stoppedError, timeoutError, type Interrupted } from '../lib/host/interrupt';
 import { reservedBytes } from '../lib/host/memory-budget';
@@ -114,6 +115,8 @@ export class PluginSession {
 	exportName = $state('');
 	/** The input editor's text. */
 	input = $state('');
+	/** Vars the host sets before every call and answers during it (StudioBrain's settings and host calls). */
+	hostVars = $state.raw<HostVars | null>(null);
 	/** How the input text is read. */
 	inputMode = $state<InputMode>('text');
 	/** The current (or last) call's trace; replaced, never mutated, so views update. */
@@ -272,8 +275,13 @@ export class PluginSession {
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
 		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
+		const hostVars = this.hostVars;
 		const done = await this.#execute<CallResult>(exportName, (host, id) =>
-			host.call(Comlink.transfer({ id, export: exportName, input }, [input.buffer]))
+			host.call(
+				Comlink.transfer({ id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }, [
+					input.buffer
+				])
+			)
 		);
 		if (!done) return null;
 		// Logged writes come in batches, the last one after the result: show them with it.

@@ -88,8 +88,14 @@ function pluginState(abi: PluginState['abi']): PluginState {
 }
 
 describe('the profile registry', () => {
-	it('keeps bub and Bifrost first, in order, and adds a registered profile after them', () => {
-		expect(profiles().map((p) => p.id)).toEqual(['bub', 'bifrost', 'tiny']);
+	it('keeps the built-in profiles in order (bub, Bifrost, Harmont, StudioBrain) and adds a registered one after them', () => {
+		expect(profiles().map((p) => p.id)).toEqual([
+			'bub',
+			'bifrost',
+			'harmont',
+			'studiobrain',
+			'tiny'
+		]);
 		expect(profileById('tiny')).toBe(tinyProfile);
 	});
 

@@ -4,11 +4,13 @@
  */
 import { bifrostProfile } from './bifrost/profile';
 import { bubProfile } from './bub/profile';
+import { harmontProfile } from './harmont/profile';
+import { studioBrainProfile } from './studiobrain/profile';
 import type { Profile, Transport } from './profile';
 import type { ModuleInfo } from '../wasm/types';
 
 /** The profiles, in detection order: the first one that matches a module is its ABI. */
-const PROFILES: Profile[] = [bubProfile, bifrostProfile];
+const PROFILES: Profile[] = [bubProfile, bifrostProfile, harmontProfile, studioBrainProfile];
 
 /** The profiles in detection order. */
 export function profiles(): readonly Profile[] {

@@ -1,3 +1,4 @@
+import { HM_PROVIDED } from '../abi/harmont/host-fns';
 import { formatCount } from '../list/page';
 import {
 	EXTISM_ENV,
@@ -88,7 +89,8 @@ export const EXTISM_KERNEL: readonly string[] = [
 	'get_log_level'
 ];
 
-const PLAYGROUND_NAMES = new Set(PLAYGROUND_FUNCTIONS.map((f) => f.name));
+/** The playground's own functions, and Harmont's `hm_*` ones that it provides for Harmont plugins. */
+const PLAYGROUND_NAMES = new Set([...PLAYGROUND_FUNCTIONS.map((f) => f.name), ...HM_PROVIDED]);
 const KERNEL_NAMES = new Set(EXTISM_KERNEL);
 
 /** Options that change which imports can be satisfied. */
