@@ -13,13 +13,13 @@ import { isRawAbiModule } from '../lib/abi/bifrost/revisions';
 import { groupExports } from '../lib/wasm/exports';
 import { startCode } from '../lib/wasm/start-code';
 import { linkedExports, MAIN_MODULE } from '../lib/wasm/module-set';
-import { appendEvents, endAbandoned, endOf, newTrace } from '../lib/trace/build';
+import { appendEvents, endAbandoned, endOf, newTrace, startEvent } from '../lib/trace/build';
 import { decodeTraceFile } from '../lib/trace/export';
 import { callKey, summarizeCall, type CallSummary } from '../lib/trace/call-summary';
-import type { CallTrace, TraceEvent } from '../lib/trace/types';
+import type { CallTrace, StartEvent, TraceEvent } from '../lib/trace/types';
 import { callTimings, type CallTimings } from '../lib/trace/timings';
 import { unpackModuleInfo, type PackedModuleInfo } from '../lib/wasm/pack';
-import type { ModuleInfo } from '../lib/wasm/types';
+import { EXTISM_USER, type ModuleInfo } from '../lib/wasm/types';
 import type { InputMode, PluginSource, PluginState } from '../lib/workspace/types';
 import { usesKv, type KvAccess } from '../lib/kv/access';
 import type {
@@ -28,6 +28,7 @@ import type {
 	KvWritten,
 	LinkedSource,
 	LoadResult,
+	ModuleSource,
 	PluginHostApi,
 	CallResult,
 	RawCallResult,
@@ -36,6 +37,7 @@ import type {
 import type { MemoryBudget } from './memory-budget';
 import { newLogName, recoverKvLogs } from './kv-log';
 import { joinNamespace, type NamespaceMembership } from './namespace-locks';
+import { takeWorker, type HostWorker } from './spare-worker';
 import { HISTORY_LIMIT, type Storage } from './storage';
 
 /** One module of a manifest linked into the main one by name, as the Module panel shows it. */
@@ -69,13 +71,26 @@ export interface CallOutcome {
 	exit: number | null;
 }
 
-/** Starts a plugin host worker. Vite bundles the worker from this URL. */
-function spawnWorker(): Worker {
-	return new Worker(new URL('../../workers/plugin-host.ts', import.meta.url), {
-		type: 'module',
-		name: 'plugin-host'
-	});
+/** A call still running this long gets a standby worker, so a Stop or timeout need not boot one, ms. */
+const STANDBY_AFTER_MS = 10;
+
+/** A worker loading the plugin: a start's, or the standby. */
+interface Booted extends HostWorker {
+	port: MessagePort;
+	/** Its KV log, when it keeps one. */
+	log: string | null;
+	/** The load's answer, and whether the log could be opened. */
+	loaded: Promise<{ durable: boolean; result: LoadResult }>;
 }
+
+/** A standby worker that has loaded the plugin. */
+type Loaded = Booted & { durable: boolean; result: LoadResult };
+
+/** Whether a module can write KV (from its packed inspection): only then does its worker keep a KV log. */
+const writesKv = (info: PackedModuleInfo) =>
+	info.importNames.some(
+		(name, i) => name === 'kv_write' && info.importModules[info.importModule[i]] === EXTISM_USER
+	);
 
 export class PluginSession {
 	/** Stable id within the workspace. */
@@ -155,6 +170,13 @@ export class PluginSession {
 	#kvPublish = false;
 	/** The restart after a Stop or timeout, while it runs (the call's answer does not wait for it). */
 	#restarting: Promise<void> | null = null;
+	/**
+	 * A second worker with the module loaded and its instance made, booted while a call runs long: a Stop
+	 * or timeout swaps it in instead of starting a worker. Dropped when the settings or module change.
+	 */
+	#standby: Promise<Loaded | null> | null = null;
+	/** Boots the standby once the running call has lasted `STANDBY_AFTER_MS`. */
+	#standbyTimer: ReturnType<typeof setTimeout> | null = null;
 	/** Set by `dispose`: a restart still under way starts no worker. */
 	#disposed = false;
 	/** The chain of history writes, so they land in order and `settled()` can wait for them. */
@@ -264,17 +286,18 @@ export class PluginSession {
 
 	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
+		// Ready right after a Stop, but the stopped worker's unsent KV writes are replayed before a call.
+		await this.#restarting;
 		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
-		const done = await this.#execute<CallResult>(exportName, (host, id) =>
-			host.call(Comlink.transfer({ id, export: exportName, input }, [input.buffer]))
+		// Made before the input is transferred: the trace's opening if the worker is stopped before sending it.
+		const start = startEvent(exportName, input);
+		const done = await this.#execute<CallResult>(
+			exportName,
+			(host, id) => host.call(Comlink.transfer({ id, export: exportName, input }, [input.buffer])),
+			start
 		);
 		if (!done) return null;
-		// Logged writes come in batches, the last one after the result: show them with it.
-		if (this.#log) {
-			await this.#kvCaughtUp();
-			this.#publishKv();
-		}
 		const { id, answer } = done;
 		// The History entry and the Output show the same figures, worked out once from the trace.
 		const timings = this.#record();
@@ -314,6 +337,7 @@ export class PluginSession {
 	async configure(settings: HostSettings): Promise<void> {
 		// A restart after Stop or a timeout finishes first, so the settings apply to the fresh worker.
 		await this.#restarting;
+		this.#dropStandby();
 		const namespaceChanged = settings.namespace !== this.settings.namespace;
 		const memoryChanged = settings.memory.maxPages !== this.settings.memory.maxPages;
 		this.settings = settings;
@@ -373,6 +397,7 @@ export class PluginSession {
 	/** Ends the session and its worker. */
 	dispose(): void {
 		this.#disposed = true;
+		this.#dropStandby();
 		this.#teardown();
 		this.#membership?.leave();
 		this.#membership = null;
@@ -451,6 +476,7 @@ export class PluginSession {
 		source: { bytes: Uint8Array } | null,
 		linkedSources: LinkedSource[] | null = null
 	): Promise<LoadResult> {
+		this.#dropStandby();
 		this.#teardown();
 		// No call goes to a worker that has not loaded the module yet.
 		this.status = 'loading';
@@ -468,28 +494,35 @@ export class PluginSession {
 			this.loadError = reserved.error;
 			return { ...reserved, info: this.#packed, module: this.#module };
 		}
-		const worker = spawnWorker();
-		const host = Comlink.wrap<PluginHostApi>(worker);
-		const channel = new MessageChannel();
-		channel.port1.onmessage = (event: MessageEvent<WorkerEvent>) => this.#onEvent(event.data);
-		this.#worker = worker;
-		this.#host = host;
-		this.#port = channel.port1;
 		const src =
 			source ??
 			(this.#module && this.#packed ? { module: this.#module, info: this.#packed } : null);
-		const linked = linkedSources ?? this.#linkedCompiled ?? [];
 		if (!src) {
 			const error = fail('load', 'Nothing to restart from.', 'Load the plugin again.');
 			this.status = 'failed';
 			this.loadError = error.error;
 			return { ...error, info: null, module: null };
 		}
-		// An embed keeps nothing, so it logs nothing either (and asks the browser for no storage).
-		const log = this.#storage.detached ? null : newLogName();
-		this.#log = log;
-		this.#kvSeen = 0;
-		const logged = log ? host.kvOpenLog(this.#storage.prefix, log) : Promise.resolve(false);
+		const booted = this.#boot(src, linkedSources ?? this.#linkedCompiled ?? []);
+		// The session's at once: KV edits and settings sent meanwhile queue behind the load.
+		this.#attach(booted);
+		const { durable, result } = await booted.loaded;
+		if (this.#host !== booted.host) return result;
+		return this.#adopt(booted, durable, result);
+	}
+
+	/**
+	 * Takes a worker (the spare when there is one) and loads the module into it, with the session's settings
+	 * and KV; its events reach the session only once it is adopted. Its KV log is opened when the module can
+	 * write KV (known after the first load; before it, it is opened meanwhile).
+	 */
+	#boot(src: ModuleSource, linked: LinkedSource[]): Booted {
+		const { worker, host } = takeWorker();
+		const channel = new MessageChannel();
+		const port = channel.port1;
+		port.onmessage = (event: MessageEvent<WorkerEvent>) => {
+			if (this.#port === port) this.#onEvent(event.data);
+		};
 		const loading = host.load(
 			Comlink.transfer(
 				{
@@ -506,11 +539,41 @@ export class PluginSession {
 				]
 			)
 		);
-		const [durable, result] = await Promise.all([logged, loading]);
-		if (this.#host !== host) return result;
-		if (!durable) this.#log = null;
+		const booted: Booted = { worker, host, port, log: null, loaded: null as never };
+		// An embed keeps nothing, so it logs nothing either (and asks the browser for no storage).
+		const openLog = async () => {
+			if (this.#storage.detached) return false;
+			booted.log = newLogName();
+			return host.kvOpenLog(this.#storage.prefix, booted.log);
+		};
+		// A compiled module is the one `#packed` describes; bytes are inspected by the load, the log waits.
+		const known = 'bytes' in src ? null : src.info;
+		booted.loaded = known
+			? Promise.all([writesKv(known) ? openLog() : false, loading]).then(([durable, result]) => ({
+					durable,
+					result
+				}))
+			: loading.then(async (result) => ({
+					durable: result.info && writesKv(result.info) ? await openLog() : false,
+					result
+				}));
+		return booted;
+	}
+
+	/** Makes a worker the session's: calls go to it, its events and KV log are the session's. */
+	#attach(booted: Booted): void {
+		this.#worker = booted.worker;
+		this.#host = booted.host;
+		this.#port = booted.port;
+		this.#log = booted.log;
+		this.#kvSeen = 0;
+	}
+
+	/** Takes in what the attached worker's load learnt: its KV log, the inspection, the module, the status. */
+	#adopt(booted: Booted, durable: boolean, result: LoadResult): LoadResult {
+		this.#log = durable ? booted.log : null;
 		this.logWarning =
-			durable || this.#storage.detached
+			durable || !booted.log
 				? null
 				: fail(
 						'storage',
@@ -539,6 +602,38 @@ export class PluginSession {
 			this.status = 'failed';
 		}
 		return result;
+	}
+
+	/** Ends a booted worker that was never adopted (or whose session moved on). */
+	#terminate(booted: Booted): void {
+		booted.host[Comlink.releaseProxy]();
+		booted.worker.terminate();
+		booted.port.close();
+		// Its log holds no write (no call ran there): the next recovery finds it dead and deletes it.
+	}
+
+	/** Boots the standby for the module in force, unless there is one. */
+	#prepareStandby(): void {
+		if (this.#standby || this.#disposed || !this.#module || !this.#packed) return;
+		const booted = this.#boot(
+			{ module: this.#module, info: this.#packed },
+			this.#linkedCompiled ?? []
+		);
+		const standby = booted.loaded.then(({ durable, result }) => {
+			if (this.#standby === standby && result.ok) return { ...booted, durable, result };
+			this.#terminate(booted);
+			return null;
+		});
+		this.#standby = standby;
+	}
+
+	/** Ends the standby: the settings or module it was loaded with no longer hold. */
+	#dropStandby(): void {
+		if (this.#standbyTimer !== null) clearTimeout(this.#standbyTimer);
+		this.#standbyTimer = null;
+		const standby = this.#standby;
+		this.#standby = null;
+		void standby?.then((booted) => booted && this.#terminate(booted));
 	}
 
 	/**
@@ -572,8 +667,26 @@ export class PluginSession {
 		this.#linkedCompiled = compiled.length === result.linked.length ? compiled : null;
 	}
 
+	/**
+	 * After a Stop or timeout: the standby, when there is one, becomes the session's worker at once (given
+	 * the KV as it is now); the stopped worker's unsent writes are then replayed from its log, and `run`
+	 * waits for that. Without a standby, a worker is started from the cached Module.
+	 */
 	async #restart(): Promise<void> {
-		await this.#start(null);
+		const standby = this.#standby;
+		this.#standby = null;
+		const booted = standby ? await standby : null;
+		if (!booted || this.#disposed || this.#host) {
+			if (booted) this.#terminate(booted);
+			if (!this.#host) await this.#start(null);
+			return;
+		}
+		this.#publishKv();
+		this.#attach(booted);
+		this.#adopt(booted, booted.durable, booted.result);
+		const host = booted.host;
+		await host.kvReset(this.settings.namespace, Object.fromEntries(this.kv));
+		if ((await this.#kvRecoverRetired()) && this.#host === host) await this.#kvReload();
 	}
 
 	#teardown() {
@@ -755,6 +868,7 @@ export class PluginSession {
 	 * (not loaded, or busy) or a newer call replaced this one.
 	 */
 	async runRaw(call: RawCall, hook?: string): Promise<RawOutcome | null> {
+		await this.#restarting;
 		if (this.kvAccess !== 'owned') return null;
 		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
 			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
@@ -779,9 +893,10 @@ export class PluginSession {
 	 * the worker and restart it), and the streamed events joined with the result's tail. Returns the worker's
 	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it.
 	 */
-	async #execute<R extends { tail: TraceEvent[]; posted: number }>(
+	async #execute<R extends { tail: TraceEvent[]; posted: number; kvSeq: number }>(
 		exportName: string,
-		invoke: (host: Comlink.Remote<PluginHostApi>, id: number) => Promise<R>
+		invoke: (host: Comlink.Remote<PluginHostApi>, id: number) => Promise<R>,
+		start: StartEvent | null = null
 	): Promise<{ id: number; duration: number; answer: R | PlaygroundError } | null> {
 		if (this.status !== 'ready' || !this.#host) return null;
 		const id = ++this.#callId;
@@ -800,8 +915,16 @@ export class PluginSession {
 			() => this.#abort?.(timeoutError(this.#interrupted(exportName))),
 			this.settings.timeoutMs
 		);
+		if (!this.#standby) {
+			this.#standbyTimer = setTimeout(() => {
+				this.#standbyTimer = null;
+				this.#prepareStandby();
+			}, STANDBY_AFTER_MS);
+		}
 		const answer = await Promise.race([invoke(this.#host, id), aborted]);
 		clearTimeout(timer);
+		if (this.#standbyTimer !== null) clearTimeout(this.#standbyTimer);
+		this.#standbyTimer = null;
 		this.#abort = null;
 		this.#running = null;
 		if (id !== this.#callId) return null;
@@ -810,6 +933,9 @@ export class PluginSession {
 		if (this.#live) this.#live.roundTrip = duration;
 		if ('kind' in answer) {
 			// Timeout or stop: the worker may be spinning; the only way out is to terminate it.
+			if (this.#live && start && this.#live.events[0]?.type !== 'start') {
+				this.#live.events.unshift(start);
+			}
 			if (this.#live) endAbandoned(this.#live, answer, duration);
 			this.#flushTrace();
 			this.runningSince = null;
@@ -828,7 +954,8 @@ export class PluginSession {
 		} else {
 			await this.#received(answer.posted);
 			if (this.#live) appendEvents(this.#live, answer.tail);
-			// Port messages are ordered: every KV write of the call has arrived; show them with the result.
+			// The call's KV writes were posted before its result, but the port and Comlink are not ordered.
+			if (this.#kvSeen < answer.kvSeq) await this.#kvWait(answer.kvSeq);
 			this.#publishKv();
 			this.#flushTrace();
 			this.runningSince = null;
