@@ -414,7 +414,7 @@ class PluginHost implements PluginHostApi {
 	}
 
 	async call(request: CallRequest): Promise<CallResult> {
-		await this.#preparing;
+		if (this.#preparing) await this.#preparing;
 		const settings = this.#settings;
 		const empty = {
 			id: request.id,
@@ -609,7 +609,7 @@ class PluginHost implements PluginHostApi {
 	}
 
 	async #runRaw(request: RawCallRequest): Promise<RawCallResult> {
-		await this.#preparing;
+		if (this.#preparing) await this.#preparing;
 		const settings = this.#settings;
 		const empty = {
 			id: request.id,

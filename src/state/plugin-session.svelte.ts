@@ -175,8 +175,6 @@ export class PluginSession {
 	 * or timeout swaps it in instead of starting a worker. Dropped when the settings or module change.
 	 */
 	#standby: Promise<Loaded | null> | null = null;
-	/** Boots the standby once the running call has lasted `STANDBY_AFTER_MS`. */
-	#standbyTimer: ReturnType<typeof setTimeout> | null = null;
 	/** Set by `dispose`: a restart still under way starts no worker. */
 	#disposed = false;
 	/** The chain of history writes, so they land in order and `settled()` can wait for them. */
@@ -287,7 +285,7 @@ export class PluginSession {
 	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
 		// Ready right after a Stop, but the stopped worker's unsent KV writes are replayed before a call.
-		await this.#restarting;
+		if (this.#restarting) await this.#restarting;
 		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
 		// Made before the input is transferred: the trace's opening if the worker is stopped before sending it.
@@ -629,8 +627,6 @@ export class PluginSession {
 
 	/** Ends the standby: the settings or module it was loaded with no longer hold. */
 	#dropStandby(): void {
-		if (this.#standbyTimer !== null) clearTimeout(this.#standbyTimer);
-		this.#standbyTimer = null;
 		const standby = this.#standby;
 		this.#standby = null;
 		void standby?.then((booted) => booted && this.#terminate(booted));
@@ -868,7 +864,7 @@ export class PluginSession {
 	 * (not loaded, or busy) or a newer call replaced this one.
 	 */
 	async runRaw(call: RawCall, hook?: string): Promise<RawOutcome | null> {
-		await this.#restarting;
+		if (this.#restarting) await this.#restarting;
 		if (this.kvAccess !== 'owned') return null;
 		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
 			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
@@ -911,20 +907,20 @@ export class PluginSession {
 		this.#phase = 'call';
 		this.#running = exportName;
 		const aborted = new Promise<PlaygroundError>((resolve) => (this.#abort = resolve));
-		const timer = setTimeout(
-			() => this.#abort?.(timeoutError(this.#interrupted(exportName))),
-			this.settings.timeoutMs
-		);
-		if (!this.#standby) {
-			this.#standbyTimer = setTimeout(() => {
-				this.#standbyTimer = null;
+		// One timer per call: first for the standby, which only a call that runs on needs, then the timeout.
+		const timeoutMs = this.settings.timeoutMs;
+		const timeUp = () => this.#abort?.(timeoutError(this.#interrupted(exportName)));
+		let timer = setTimeout(
+			() => {
+				const left = timeoutMs - (performance.now() - t0);
+				if (left <= 0) return timeUp();
 				this.#prepareStandby();
-			}, STANDBY_AFTER_MS);
-		}
+				timer = setTimeout(timeUp, left);
+			},
+			Math.min(STANDBY_AFTER_MS, timeoutMs)
+		);
 		const answer = await Promise.race([invoke(this.#host, id), aborted]);
 		clearTimeout(timer);
-		if (this.#standbyTimer !== null) clearTimeout(this.#standbyTimer);
-		this.#standbyTimer = null;
 		this.#abort = null;
 		this.#running = null;
 		if (id !== this.#callId) return null;
