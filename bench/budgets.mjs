@@ -19,7 +19,13 @@ const over = (a, b) => `${ms(a?.median)} ÷ ${ms(b?.median)} ms`;
 
 /** @param {number | undefined} n */
 const ms = (n) =>
-	n === undefined || !Number.isFinite(n) ? '?' : n < 1 ? n.toFixed(3) : n < 10 ? n.toFixed(2) : n.toFixed(1);
+	n === undefined || !Number.isFinite(n)
+		? '?'
+		: n < 1
+			? n.toFixed(3)
+			: n < 10
+				? n.toFixed(2)
+				: n.toFixed(1);
 
 /** @type {Budget[]} */
 export const BUDGETS = [

@@ -35,7 +35,8 @@ if (process.argv.includes('--markdown')) {
 	const rows = verdicts.map((v) => {
 		const budget = BUDGETS.find((b) => b.id === v.id);
 		const value = formatValue(v.value, v.unit);
-		const measured = budget?.detail && v.value !== null ? `${budget.detail(results.figures)} = ` : '';
+		const measured =
+			budget?.detail && v.value !== null ? `${budget.detail(results.figures)} = ` : '';
 		const verdict = v.value === null ? 'missing' : v.pass ? 'pass' : 'fail';
 		return [`${v.label} ≤ ${formatValue(v.limit, v.unit)}`, `${measured}**${value}**`, verdict];
 	});
