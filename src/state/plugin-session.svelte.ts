@@ -37,7 +37,7 @@ import type {
 import type { MemoryBudget } from './memory-budget';
 import { newLogName, recoverKvLogs } from './kv-log';
 import { joinNamespace, type NamespaceMembership } from './namespace-locks';
-import { takeWorker, type HostWorker } from './spare-worker';
+import { takeWorker, whenIdle, type HostWorker } from './spare-worker';
 import { HISTORY_LIMIT, type Storage } from './storage';
 
 /** One module of a manifest linked into the main one by name, as the Module panel shows it. */
@@ -666,7 +666,8 @@ export class PluginSession {
 	/**
 	 * After a Stop or timeout: the standby, when there is one, becomes the session's worker at once (given
 	 * the KV as it is now); the stopped worker's unsent writes are then replayed from its log, and `run`
-	 * waits for that. Without a standby, a worker is started from the cached Module.
+	 * waits for that; then the next standby boots. Without a standby, a worker is started from the cached
+	 * Module.
 	 */
 	async #restart(): Promise<void> {
 		const standby = this.#standby;
@@ -683,6 +684,10 @@ export class PluginSession {
 		const host = booted.host;
 		await host.kvReset(this.settings.namespace, Object.fromEntries(this.kv));
 		if ((await this.#kvRecoverRetired()) && this.#host === host) await this.#kvReload();
+		// A plugin that was stopped once may well be again: the next standby boots when the page is idle.
+		whenIdle(() => {
+			if (this.#host === host) this.#prepareStandby();
+		});
 	}
 
 	#teardown() {

@@ -30,18 +30,27 @@ function spawn(): HostWorker {
 	return { worker, host };
 }
 
-/** Boots the next spare once the page is idle (now, where idle callbacks do not exist). */
+/** Boots a spare once the page is idle, unless there is one (then nothing): the first plugin opened is warm. */
+export function keepSpare(): void {
+	replenish();
+}
+
+/** Boots the next spare once the page is idle (at the next task where idle callbacks do not exist). */
 function replenish(): void {
 	if (spare || booting) return;
 	booting = true;
-	const boot = () => {
+	whenIdle(() => {
 		booting = false;
 		spare ??= spawn();
-	};
+	});
+}
+
+/** Runs `work` once the page is idle (at the next task where idle callbacks do not exist). */
+export function whenIdle(work: () => void): void {
 	if (typeof requestIdleCallback === 'function') {
-		requestIdleCallback(boot, { timeout: IDLE_TIMEOUT_MS });
+		requestIdleCallback(work, { timeout: IDLE_TIMEOUT_MS });
 	} else {
-		setTimeout(boot, 0);
+		setTimeout(work, 0);
 	}
 }
 
