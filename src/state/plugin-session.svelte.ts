@@ -284,8 +284,7 @@ export class PluginSession {
 
 	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
-		// Ready right after a Stop, but the stopped worker's unsent KV writes are replayed before a call.
-		if (this.#restarting) await this.#restarting;
+		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
 		// Made before the input is transferred: the trace's opening if the worker is stopped before sending it.
@@ -313,6 +312,19 @@ export class PluginSession {
 		this.outcome = outcome;
 		this.#compareWithRecording(outcome);
 		return outcome;
+	}
+
+	/**
+	 * Waits for the restart behind a Stop or timeout: ready at once, it may still be replaying the stopped
+	 * worker's unsent KV writes (until the browser lets go of that worker's log), which a call must see. The
+	 * plugin shows as loading meanwhile.
+	 */
+	async #replayed(): Promise<void> {
+		const restarting = this.#restarting;
+		if (!restarting) return;
+		if (this.status === 'ready') this.status = 'loading';
+		await restarting;
+		if (this.status === 'loading' && this.#host) this.status = 'ready';
 	}
 
 	/** Stops the running call: terminates the worker and brings a fresh one up from the cached Module. */
@@ -869,7 +881,7 @@ export class PluginSession {
 	 * (not loaded, or busy) or a newer call replaced this one.
 	 */
 	async runRaw(call: RawCall, hook?: string): Promise<RawOutcome | null> {
-		if (this.#restarting) await this.#restarting;
+		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
 		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
 			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
