@@ -22,7 +22,7 @@ import { legacyPdk } from '../src/lib/host/explain';
 import { grownBytes, inputRefusal } from '../src/lib/host/memory-cap';
 import { defaultSettings, wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { ProcExit, WasiStdio } from '../src/lib/host/wasi-stdio';
-import { payload, startEvent } from '../src/lib/trace/build';
+import { payload } from '../src/lib/trace/build';
 import {
 	BATCH_MAX_BYTES,
 	BATCH_MAX_EVENTS,
@@ -451,7 +451,6 @@ class PluginHost implements PluginHostApi {
 		if (tooBig) return { ...empty, ...fail('limit', tooBig.message, tooBig.hint) };
 		this.#call = this.#begin(request.id);
 		this.#call.inputBytes = request.input.byteLength;
-		this.#emit(startEvent(request.export, request.input, request.hook), true);
 		let output = new Uint8Array(0);
 		let error: PlaygroundError | null = null;
 		/** The WASI exit code, when the module exited (proc_exit) or a command's `_start` returned. */
@@ -793,11 +792,8 @@ class PluginHost implements PluginHostApi {
 	/**
 	 * Queues an event for the current call; posts it at once unless the call is emitting a flood, whose
 	 * events go in batches of bounded size until the call's streaming budget is spent, then are only counted.
-	 * A held event waits for the next one (or the result's tail): a call's `start` alone is not worth a
-	 * message of its own, and a quick call then costs one message each way. The page writes its own `start`
-	 * into the trace of a call it abandons before the worker sent one.
 	 */
-	#emit(event: TraceEvent, hold = false) {
+	#emit(event: TraceEvent) {
 		const call = this.#call;
 		if (!call) return;
 		const bytes = eventBytes(event);
@@ -811,7 +807,6 @@ class PluginHost implements PluginHostApi {
 		}
 		call.pending.push(event);
 		call.pendingBytes += bytes;
-		if (hold) return;
 		const now = performance.now();
 		if (now - call.windowStart >= WINDOW_MS) {
 			call.windowStart = now;

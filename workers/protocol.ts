@@ -193,7 +193,10 @@ export interface PluginHostApi {
 	kvSync(): Promise<number>;
 	/** Every write up to `seq` is in IndexedDB: the log may drop them. */
 	kvAck(seq: number): Promise<void>;
-	/** Runs one export. Only one call runs at a time; the main thread enforces it. */
+	/**
+	 * Runs one export. Only one call runs at a time; the main thread enforces it. The trace's `start` event
+	 * is the page's (it knows the export and the input): the worker sends what happens after it.
+	 */
 	call(request: CallRequest): Promise<CallResult>;
 	/**
 	 * Runs one export of a raw-ABI module (one `load` instantiated without the Extism SDK because it imports

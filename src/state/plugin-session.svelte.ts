@@ -287,7 +287,8 @@ export class PluginSession {
 		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
-		// Made before the input is transferred: the trace's opening if the worker is stopped before sending it.
+		// The page opens the call's trace itself (before the input is transferred): the worker sends only
+		// what happens there, and a quick call costs one message each way.
 		const start = startEvent(exportName, input);
 		const done = await this.#execute<CallResult>(
 			exportName,
@@ -904,7 +905,8 @@ export class PluginSession {
 	/**
 	 * One worker call with `run`'s machinery: a new trace and call id, the timeout and Stop (which terminate
 	 * the worker and restart it), and the streamed events joined with the result's tail. Returns the worker's
-	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it.
+	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it. `start`
+	 * opens the trace when the page writes it (a `call`); a raw call's worker sends its own.
 	 */
 	async #execute<R extends { tail: TraceEvent[]; posted: number; kvSeq: number }>(
 		exportName: string,
@@ -914,6 +916,7 @@ export class PluginSession {
 		if (this.status !== 'ready' || !this.#host) return null;
 		const id = ++this.#callId;
 		this.#live = newTrace(id, { id: this.id, name: this.name }, exportName, Date.now());
+		if (start) appendEvents(this.#live, [start]);
 		this.trace = this.#live;
 		this.#eventCount = 0;
 		this.outcome = null;
@@ -946,9 +949,6 @@ export class PluginSession {
 		if (this.#live) this.#live.roundTrip = duration;
 		if ('kind' in answer) {
 			// Timeout or stop: the worker may be spinning; the only way out is to terminate it.
-			if (this.#live && start && this.#live.events[0]?.type !== 'start') {
-				this.#live.events.unshift(start);
-			}
 			if (this.#live) endAbandoned(this.#live, answer, duration);
 			this.#flushTrace();
 			this.runningSince = null;
