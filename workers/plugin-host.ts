@@ -29,7 +29,7 @@ import {
 	eventBytes,
 	StreamBudget
 } from '../src/lib/trace/flood';
-import type { LogLevel, TraceEvent } from '../src/lib/trace/types';
+import { PREVIEW_LIMIT, type LogLevel, type TraceEvent } from '../src/lib/trace/types';
 import { COMMAND_EXPORT, isWasiCommand } from '../src/lib/wasm/exports';
 import { inspectModule } from '../src/lib/wasm/inspect';
 import { limitMemory } from '../src/lib/wasm/limit-memory';
@@ -451,6 +451,13 @@ class PluginHost implements PluginHostApi {
 		if (tooBig) return { ...empty, ...fail('limit', tooBig.message, tooBig.hint) };
 		this.#call = this.#begin(request.id);
 		this.#call.inputBytes = request.input.byteLength;
+		// The page writes the call's start event; it counts against the streaming allowance all the same.
+		this.#call.budget.admit({
+			type: 'start',
+			t: 0,
+			export: request.export,
+			input: { size: request.input.byteLength, head: request.input.subarray(0, PREVIEW_LIMIT) }
+		});
 		let output = new Uint8Array(0);
 		let error: PlaygroundError | null = null;
 		/** The WASI exit code, when the module exited (proc_exit) or a command's `_start` returned. */
