@@ -21,7 +21,7 @@ import type { HostVars } from '../src/lib/abi/studiobrain/host-vars';
 import { describeMissing, importKey, missingImports } from '../src/lib/host/abi';
 import { legacyPdk } from '../src/lib/host/explain';
 import { grownBytes, inputRefusal } from '../src/lib/host/memory-cap';
-import { wasiEnabled, type HostSettings } from '../src/lib/host/settings';
+import { defaultSettings, wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { ProcExit, WasiStdio } from '../src/lib/host/wasi-stdio';
 import { payload } from '../src/lib/trace/build';
 import {
@@ -30,7 +30,7 @@ import {
 	eventBytes,
 	StreamBudget
 } from '../src/lib/trace/flood';
-import type { LogLevel, TraceEvent } from '../src/lib/trace/types';
+import { PREVIEW_LIMIT, type LogLevel, type TraceEvent } from '../src/lib/trace/types';
 import { COMMAND_EXPORT, isWasiCommand } from '../src/lib/wasm/exports';
 import { inspectModule } from '../src/lib/wasm/inspect';
 import { limitMemory } from '../src/lib/wasm/limit-memory';
@@ -91,6 +91,27 @@ interface ActiveCall {
 	hostVars: HostVars | null;
 }
 
+/**
+ * The smallest plugin: one export that returns 0. A spare worker loads and calls it once (`warm`), so the
+ * code a real plugin's first load and call go through is already compiled when one arrives.
+ */
+const WARM_UP_MODULE = new Uint8Array([
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03,
+	0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x00, 0x0a, 0x06, 0x01, 0x04,
+	0x00, 0x41, 0x00, 0x0b
+]);
+
+/** Exports that run by themselves at instantiation (or as a command's program, in the SDK's linker). */
+const SELF_RUNNING = ['_start', '_initialize', 'hs_init'];
+
+/** Whether instantiating the module runs none of its code: no start function, no self-running export. */
+function quiet(info: ModuleInfo): boolean {
+	return (
+		!info.hasStart &&
+		!info.exports.some((e) => e.kind === 'function' && SELF_RUNNING.includes(e.name))
+	);
+}
+
 /** A module compiled (or reused) and inspected, ready to instantiate. */
 interface Prepared {
 	info: ModuleInfo;
@@ -107,6 +128,10 @@ class PluginHost implements PluginHostApi {
 	#initialPages = 0;
 	#settings: HostSettings | null = null;
 	#plugin: Plugin | null = null;
+	/** The instance was made ahead of the next call (no export of it has run): it counts as fresh. */
+	#prepared = false;
+	/** Making that instance, between calls; a call that arrives meanwhile waits for it. */
+	#preparing: Promise<void> | null = null;
 	/** The instance of a raw-ABI module, which runs without the Extism SDK. */
 	#raw: RawPlugin | null = null;
 	#wasi = false;
@@ -135,11 +160,70 @@ class PluginHost implements PluginHostApi {
 			this.#emit({ type: 'log', t: this.#elapsed(), level: 'warn', source: 'sdk', text })
 	});
 
+	warm(): Promise<void> {
+		this.#warming ??= this.#warmUp();
+		return this.#warming;
+	}
+
+	/** The warm-up; a load that arrives meanwhile waits for it, since it ends by forgetting its plugin. */
+	#warming: Promise<void> | null = null;
+
+	async #warmUp(): Promise<void> {
+		const channel = new MessageChannel();
+		try {
+			const loaded = await this.#loadHashed({
+				source: { bytes: WARM_UP_MODULE.slice() },
+				settings: defaultSettings(''),
+				kv: {},
+				events: channel.port1
+			});
+			await this.#preparing;
+			if (loaded.ok) await this.call({ id: 0, export: 'run', input: new Uint8Array(0) });
+		} finally {
+			await this.#preparing;
+			channel.port1.close();
+			channel.port2.close();
+			this.#module = null;
+			this.#info = null;
+			this.#settings = null;
+			this.#plugin = null;
+			this.#raw = null;
+			this.#prepared = false;
+			this.#port = null;
+		}
+	}
+
 	async load(request: LoadRequest): Promise<LoadResult> {
+		await this.#warming;
+		return this.#loadHashed(request);
+	}
+
+	async #loadHashed(request: LoadRequest): Promise<LoadResult> {
 		// Hashing holds the thread it runs on (about 100 ms for 30 MB): this one, not the page's.
 		const sha256 = 'bytes' in request.source ? await sha256Hex(request.source.bytes) : null;
 		const result = await this.#load(request);
+		if (result.ok) this.#prepareNext();
 		return sha256 ? { ...result, sha256 } : result;
+	}
+
+	/**
+	 * Makes the next call's instance now, between calls, when instantiating runs none of the plugin's code
+	 * (a module with start code gets its instance inside the call that the person asked for, under its
+	 * timeout and Stop). Runs after the current message is answered; a call arriving first waits for it.
+	 */
+	#prepareNext() {
+		const info = this.#info;
+		if (!info || this.#preparing || (this.#prepared && (this.#plugin ?? this.#raw?.alive))) return;
+		if (![info, ...this.#linked.map((m) => m.info)].every(quiet)) return;
+		this.#preparing = new Promise<void>((resolve) => setTimeout(resolve, 0))
+			.then(async () => {
+				if (this.#call || !this.#info) return;
+				const made = await this.#instantiate();
+				this.#prepared = made.ok;
+			})
+			.finally(() => {
+				this.#preparing = null;
+			});
 	}
 
 	async #load(request: LoadRequest): Promise<LoadResult> {
@@ -225,8 +309,11 @@ class PluginHost implements PluginHostApi {
 	}
 
 	async configure(settings: HostSettings) {
+		await this.#preparing;
 		this.#settings = settings;
-		return { ...this.#check(), wasi: this.#wasi };
+		const checked = this.#check();
+		if (checked.ok) this.#prepareNext();
+		return { ...checked, wasi: this.#wasi };
 	}
 
 	/**
@@ -239,6 +326,7 @@ class PluginHost implements PluginHostApi {
 		if (!settings || !info) return fail('load', 'No module is loaded.', 'Load a plugin first.');
 		this.#plugin = null;
 		this.#raw = null;
+		this.#prepared = false;
 		this.#wasi = wasiEnabled(settings, needsWasi(info, this.#linked));
 		const legacy = [{ name: MAIN_MODULE, info }, ...this.#linked].find(
 			(m) => m.info.flavor === 'extism-legacy'
@@ -280,7 +368,11 @@ class PluginHost implements PluginHostApi {
 	async #ready(fresh: boolean, command = false): Promise<Result<object>> {
 		const call = this.#call;
 		const info = this.#info;
-		if (!call || !info || !(fresh || !(this.#plugin ?? this.#raw?.alive))) return { ok: true };
+		const live = Boolean(this.#plugin ?? this.#raw?.alive);
+		// An instance made ahead of the call is a fresh one; it was made for the SDK or raw path this call takes.
+		const prepared = this.#prepared && live && !command;
+		this.#prepared = false;
+		if (!call || !info || prepared || (!fresh && live)) return { ok: true };
 		this.#flush();
 		this.#post({ type: 'phase', callId: call.id, phase: 'instantiate' });
 		const t = this.#elapsed();
@@ -325,6 +417,7 @@ class PluginHost implements PluginHostApi {
 	}
 
 	async call(request: CallRequest): Promise<CallResult> {
+		if (this.#preparing) await this.#preparing;
 		const settings = this.#settings;
 		const empty = {
 			id: request.id,
@@ -333,7 +426,8 @@ class PluginHost implements PluginHostApi {
 			exit: null,
 			memoryPages: null,
 			tail: [],
-			posted: 0
+			posted: 0,
+			kvSeq: this.#kvSeq
 		};
 		if (!settings || !this.#info) {
 			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
@@ -361,12 +455,12 @@ class PluginHost implements PluginHostApi {
 		this.#call = this.#begin(request.id);
 		this.#call.inputBytes = request.input.byteLength;
 		this.#call.hostVars = request.hostVars ?? null;
-		this.#emit({
+		// The page writes the call's start event; it counts against the streaming allowance all the same.
+		this.#call.budget.admit({
 			type: 'start',
 			t: 0,
 			export: request.export,
-			input: payload(request.input),
-			...(request.hook ? { hook: request.hook } : {})
+			input: { size: request.input.byteLength, head: request.input.subarray(0, PREVIEW_LIMIT) }
 		});
 		let output = new Uint8Array(0);
 		let error: PlaygroundError | null = null;
@@ -421,10 +515,16 @@ class PluginHost implements PluginHostApi {
 			outputSize: output.byteLength,
 			memoryPages
 		});
-		const { tail, posted } = this.#settle(this.#call);
-		const base = { id: request.id, output, code, exit, memoryPages, tail, posted };
+		const { tail, posted, kvSeq } = this.#settle(this.#call);
+		const base = { id: request.id, output, code, exit, memoryPages, tail, posted, kvSeq };
 		const result: CallResult = error ? { ...base, ok: false, error } : { ...base, ok: true };
+		this.#afterCall(settings);
 		return Comlink.transfer(result, [output.buffer]);
+	}
+
+	/** Prepares the next call's instance when that call will not reuse this one. */
+	#afterCall(settings: HostSettings) {
+		if (settings.freshInstance || !(this.#plugin ?? this.#raw?.alive)) this.#prepareNext();
 	}
 
 	/**
@@ -521,8 +621,16 @@ class PluginHost implements PluginHostApi {
 	}
 
 	async #runRaw(request: RawCallRequest): Promise<RawCallResult> {
+		if (this.#preparing) await this.#preparing;
 		const settings = this.#settings;
-		const empty = { id: request.id, result: null, memoryPages: null, tail: [], posted: 0 };
+		const empty = {
+			id: request.id,
+			result: null,
+			memoryPages: null,
+			tail: [],
+			posted: 0,
+			kvSeq: this.#kvSeq
+		};
 		if (!settings || !this.#info) {
 			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
 		}
@@ -551,13 +659,15 @@ class PluginHost implements PluginHostApi {
 				outputSize: 0,
 				memoryPages: null
 			});
-			const { tail, posted } = this.#settle(this.#call);
-			return { ...empty, tail, posted, ...started };
+			const { tail, posted, kvSeq } = this.#settle(this.#call);
+			this.#afterCall(settings);
+			return { ...empty, tail, posted, kvSeq, ...started };
 		}
 		const raw = this.#raw as RawPlugin;
 		const { result, error, memoryPages } = raw.call(request);
-		const { tail, posted } = this.#settle(this.#call);
-		const base = { id: request.id, result, memoryPages, tail, posted };
+		const { tail, posted, kvSeq } = this.#settle(this.#call);
+		const base = { id: request.id, result, memoryPages, tail, posted, kvSeq };
+		this.#afterCall(settings);
 		return error ? { ...base, ok: false, error } : { ...base, ok: true };
 	}
 
@@ -581,7 +691,8 @@ class PluginHost implements PluginHostApi {
 			exit: null,
 			memoryPages: raw.memoryPages,
 			tail: raw.tail,
-			posted: raw.posted
+			posted: raw.posted,
+			kvSeq: raw.kvSeq
 		};
 		const unreadable = raw.ok && raw.result ? unreadableAnswer(request.export, raw.result) : null;
 		const error = raw.ok
@@ -737,15 +848,16 @@ class PluginHost implements PluginHostApi {
 
 	/**
 	 * Ends the call's record: its unsent events (with the count of dropped ones just before `end`) travel
-	 * in the result's tail.
+	 * in the result's tail. The call's batched KV writes go out first, so the result can name the last one.
 	 */
-	#settle(call: ActiveCall): { tail: TraceEvent[]; posted: number } {
+	#settle(call: ActiveCall): { tail: TraceEvent[]; posted: number; kvSeq: number } {
+		this.#kvSend();
 		this.#call = null;
 		const tail = call.pending;
 		const last = tail[tail.length - 1];
 		const notice = call.budget.notice(last?.t ?? performance.now() - call.t0);
 		if (notice) tail.splice(last?.type === 'end' ? tail.length - 1 : tail.length, 0, notice);
-		return { tail, posted: call.posted };
+		return { tail, posted: call.posted, kvSeq: this.#kvSeq };
 	}
 
 	#post(message: WorkerEvent) {

@@ -104,6 +104,11 @@ export type CallResult = {
 	tail: TraceEvent[];
 	/** How many events went out on the events port before the tail; the receiver waits for them all. */
 	posted: number;
+	/**
+	 * The number of the worker's last plugin write when the call returned (see `kvSync`): the writes up to it
+	 * were posted on the events port before this result, so the caller waits for them without asking.
+	 */
+	kvSeq: number;
 } & ({ ok: true } | { ok: false; error: PlaygroundError });
 
 /**
@@ -132,6 +137,8 @@ export type RawCallResult = {
 	tail: TraceEvent[];
 	/** How many events went out on the events port before the tail. */
 	posted: number;
+	/** The number of the worker's last plugin write when the call returned; see `CallResult.kvSeq`. */
+	kvSeq: number;
 } & ({ ok: true } | { ok: false; error: PlaygroundError });
 
 /** A KV change, in either direction. `value: null` deletes the key. */
@@ -160,7 +167,17 @@ export type CallPhase = 'instantiate' | 'call';
 
 /** The Comlink-exposed API of one plugin host worker. */
 export interface PluginHostApi {
-	/** Compiles (or reuses) the module, inspects it and checks its imports; runs none of its code. */
+	/**
+	 * Loads and calls a tiny built-in plugin, then forgets it: a spare worker's code is compiled before the
+	 * first real plugin arrives.
+	 */
+	warm(): Promise<void>;
+	/**
+	 * Compiles (or reuses) the module, inspects it and checks its imports; runs none of its code. When
+	 * instantiating runs none either (no start function, `_start`, `_initialize` or `hs_init`), the first
+	 * call's instance is made right after, between calls, and again after each call that will not reuse its
+	 * instance: a fresh instance per call stays fresh, and a call does not wait for it.
+	 */
 	load(request: LoadRequest): Promise<LoadResult>;
 	/** Applies new settings: drops the instance, so the next call instantiates under them. */
 	configure(settings: HostSettings): Promise<Result<object> & { wasi: boolean }>;
@@ -179,7 +196,10 @@ export interface PluginHostApi {
 	kvSync(): Promise<number>;
 	/** Every write up to `seq` is in IndexedDB: the log may drop them. */
 	kvAck(seq: number): Promise<void>;
-	/** Runs one export. Only one call runs at a time; the main thread enforces it. */
+	/**
+	 * Runs one export. Only one call runs at a time; the main thread enforces it. The trace's `start` event
+	 * is the page's (it knows the export and the input): the worker sends what happens after it.
+	 */
 	call(request: CallRequest): Promise<CallResult>;
 	/**
 	 * Runs one export of a raw-ABI module (one `load` instantiated without the Extism SDK because it imports

@@ -14,22 +14,23 @@ import { transportOf } from '../lib/abi/registry';
 import { groupExports } from '../lib/wasm/exports';
 import { startCode } from '../lib/wasm/start-code';
 import { linkedExports, MAIN_MODULE } from '../lib/wasm/module-set';
-import { appendEvents, endAbandoned, endOf, newTrace } from '../lib/trace/build';
+import { appendEvents, endAbandoned, endOf, newTrace, startEvent } from '../lib/trace/build';
 import { decodeTraceFile } from '../lib/trace/export';
 import { callKey, summarizeCall, type CallSummary } from '../lib/trace/call-summary';
-import type { CallTrace, TraceEvent } from '../lib/trace/types';
+import type { CallTrace, StartEvent, TraceEvent } from '../lib/trace/types';
 import { callTimings, type CallTimings } from '../lib/trace/timings';
 import { unpackModuleInfo, type PackedModuleInfo } from '../lib/wasm/pack';
-import type { ModuleInfo } from '../lib/wasm/types';
+import { EXTISM_USER, type ModuleInfo } from '../lib/wasm/types';
 import type { InputMode, PluginSource, PluginState } from '../lib/workspace/types';
 import { AbiState } from './abi.svelte';
-import { usesKv, type KvAccess } from '../lib/kv/access';
+import { KV_WRITERS, usesKv, type KvAccess } from '../lib/kv/access';
 import type {
 	CallPhase,
 	KvChange,
 	KvWritten,
 	LinkedSource,
 	LoadResult,
+	ModuleSource,
 	PluginHostApi,
 	CallResult,
 	RawCallResult,
@@ -38,6 +39,7 @@ import type {
 import type { MemoryBudget } from './memory-budget';
 import { newLogName, recoverKvLogs } from './kv-log';
 import { joinNamespace, type NamespaceMembership } from './namespace-locks';
+import { takeWorker, whenIdle, type HostWorker } from './spare-worker';
 import { HISTORY_LIMIT, type Storage } from './storage';
 
 /** One module of a manifest linked into the main one by name, as the Module panel shows it. */
@@ -71,13 +73,26 @@ export interface CallOutcome {
 	exit: number | null;
 }
 
-/** Starts a plugin host worker. Vite bundles the worker from this URL. */
-function spawnWorker(): Worker {
-	return new Worker(new URL('../../workers/plugin-host.ts', import.meta.url), {
-		type: 'module',
-		name: 'plugin-host'
-	});
+/** A call still running this long gets a standby worker, so a Stop or timeout need not boot one, ms. */
+const STANDBY_AFTER_MS = 10;
+
+/** A worker loading the plugin: a start's, or the standby. */
+interface Booted extends HostWorker {
+	port: MessagePort;
+	/** Its KV log, when it keeps one. */
+	log: string | null;
+	/** The load's answer, and whether the log could be opened. */
+	loaded: Promise<{ durable: boolean; result: LoadResult }>;
 }
+
+/** A standby worker that has loaded the plugin. */
+type Loaded = Booted & { durable: boolean; result: LoadResult };
+
+/** Whether a module can write KV (from its packed inspection): only then does its worker keep a KV log. */
+const writesKv = (info: PackedModuleInfo) =>
+	info.importNames.some(
+		(name, i) => KV_WRITERS.has(name) && info.importModules[info.importModule[i]] === EXTISM_USER
+	);
 
 export class PluginSession {
 	/** Stable id within the workspace. */
@@ -161,6 +176,11 @@ export class PluginSession {
 	#kvPublish = false;
 	/** The restart after a Stop or timeout, while it runs (the call's answer does not wait for it). */
 	#restarting: Promise<void> | null = null;
+	/**
+	 * A second worker with the module loaded and its instance made, booted while a call runs long: a Stop
+	 * or timeout swaps it in instead of starting a worker. Dropped when the settings or module change.
+	 */
+	#standby: Promise<Loaded | null> | null = null;
 	/** Set by `dispose`: a restart still under way starts no worker. */
 	#disposed = false;
 	/** The chain of history writes, so they land in order and `settled()` can wait for them. */
@@ -273,22 +293,24 @@ export class PluginSession {
 
 	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
+		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
 		const exportName = this.exportName;
 		const hostVars = this.hostVars;
-		const done = await this.#execute<CallResult>(exportName, (host, id) =>
-			host.call(
-				Comlink.transfer({ id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }, [
-					input.buffer
-				])
-			)
+		// The page opens the call's trace itself (before the input is transferred): the worker sends only
+		// what happens there, and a quick call costs one message each way.
+		const start = startEvent(exportName, input);
+		const done = await this.#execute<CallResult>(
+			exportName,
+			(host, id) =>
+				host.call(
+					Comlink.transfer({ id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }, [
+						input.buffer
+					])
+				),
+			start
 		);
 		if (!done) return null;
-		// Logged writes come in batches, the last one after the result: show them with it.
-		if (this.#log) {
-			await this.#kvCaughtUp();
-			this.#publishKv();
-		}
 		const { id, answer } = done;
 		// The History entry and the Output show the same figures, worked out once from the trace.
 		const timings = this.#record();
@@ -306,6 +328,19 @@ export class PluginSession {
 		this.outcome = outcome;
 		this.#compareWithRecording(outcome);
 		return outcome;
+	}
+
+	/**
+	 * Waits for the restart behind a Stop or timeout: ready at once, it may still be replaying the stopped
+	 * worker's unsent KV writes (until the browser lets go of that worker's log), which a call must see. The
+	 * plugin shows as loading meanwhile.
+	 */
+	async #replayed(): Promise<void> {
+		const restarting = this.#restarting;
+		if (!restarting) return;
+		if (this.status === 'ready') this.status = 'loading';
+		await restarting;
+		if (this.status === 'loading' && this.#host) this.status = 'ready';
 	}
 
 	/** Stops the running call: terminates the worker and brings a fresh one up from the cached Module. */
@@ -328,6 +363,7 @@ export class PluginSession {
 	async configure(settings: HostSettings): Promise<void> {
 		// A restart after Stop or a timeout finishes first, so the settings apply to the fresh worker.
 		await this.#restarting;
+		this.#dropStandby();
 		const namespaceChanged = settings.namespace !== this.settings.namespace;
 		const memoryChanged = settings.memory.maxPages !== this.settings.memory.maxPages;
 		this.settings = settings;
@@ -387,6 +423,7 @@ export class PluginSession {
 	/** Ends the session and its worker. */
 	dispose(): void {
 		this.#disposed = true;
+		this.#dropStandby();
 		this.#teardown();
 		this.#membership?.leave();
 		this.#membership = null;
@@ -465,6 +502,7 @@ export class PluginSession {
 		source: { bytes: Uint8Array } | null,
 		linkedSources: LinkedSource[] | null = null
 	): Promise<LoadResult> {
+		this.#dropStandby();
 		this.#teardown();
 		// No call goes to a worker that has not loaded the module yet.
 		this.status = 'loading';
@@ -482,28 +520,35 @@ export class PluginSession {
 			this.loadError = reserved.error;
 			return { ...reserved, info: this.#packed, module: this.#module };
 		}
-		const worker = spawnWorker();
-		const host = Comlink.wrap<PluginHostApi>(worker);
-		const channel = new MessageChannel();
-		channel.port1.onmessage = (event: MessageEvent<WorkerEvent>) => this.#onEvent(event.data);
-		this.#worker = worker;
-		this.#host = host;
-		this.#port = channel.port1;
 		const src =
 			source ??
 			(this.#module && this.#packed ? { module: this.#module, info: this.#packed } : null);
-		const linked = linkedSources ?? this.#linkedCompiled ?? [];
 		if (!src) {
 			const error = fail('load', 'Nothing to restart from.', 'Load the plugin again.');
 			this.status = 'failed';
 			this.loadError = error.error;
 			return { ...error, info: null, module: null };
 		}
-		// An embed keeps nothing, so it logs nothing either (and asks the browser for no storage).
-		const log = this.#storage.detached ? null : newLogName();
-		this.#log = log;
-		this.#kvSeen = 0;
-		const logged = log ? host.kvOpenLog(this.#storage.prefix, log) : Promise.resolve(false);
+		const booted = this.#boot(src, linkedSources ?? this.#linkedCompiled ?? []);
+		// The session's at once: KV edits and settings sent meanwhile queue behind the load.
+		this.#attach(booted);
+		const { durable, result } = await booted.loaded;
+		if (this.#host !== booted.host) return result;
+		return this.#adopt(booted, durable, result);
+	}
+
+	/**
+	 * Takes a worker (the spare when there is one) and loads the module into it, with the session's settings
+	 * and KV; its events reach the session only once it is adopted. Its KV log is opened when the module can
+	 * write KV (known after the first load; before it, it is opened meanwhile).
+	 */
+	#boot(src: ModuleSource, linked: LinkedSource[]): Booted {
+		const { worker, host } = takeWorker();
+		const channel = new MessageChannel();
+		const port = channel.port1;
+		port.onmessage = (event: MessageEvent<WorkerEvent>) => {
+			if (this.#port === port) this.#onEvent(event.data);
+		};
 		const loading = host.load(
 			Comlink.transfer(
 				{
@@ -520,11 +565,41 @@ export class PluginSession {
 				]
 			)
 		);
-		const [durable, result] = await Promise.all([logged, loading]);
-		if (this.#host !== host) return result;
-		if (!durable) this.#log = null;
+		const booted: Booted = { worker, host, port, log: null, loaded: null as never };
+		// An embed keeps nothing, so it logs nothing either (and asks the browser for no storage).
+		const openLog = async () => {
+			if (this.#storage.detached) return false;
+			booted.log = newLogName();
+			return host.kvOpenLog(this.#storage.prefix, booted.log);
+		};
+		// A compiled module is the one `#packed` describes; bytes are inspected by the load, the log waits.
+		const known = 'bytes' in src ? null : src.info;
+		booted.loaded = known
+			? Promise.all([writesKv(known) ? openLog() : false, loading]).then(([durable, result]) => ({
+					durable,
+					result
+				}))
+			: loading.then(async (result) => ({
+					durable: result.info && writesKv(result.info) ? await openLog() : false,
+					result
+				}));
+		return booted;
+	}
+
+	/** Makes a worker the session's: calls go to it, its events and KV log are the session's. */
+	#attach(booted: Booted): void {
+		this.#worker = booted.worker;
+		this.#host = booted.host;
+		this.#port = booted.port;
+		this.#log = booted.log;
+		this.#kvSeen = 0;
+	}
+
+	/** Takes in what the attached worker's load learnt: its KV log, the inspection, the module, the status. */
+	#adopt(booted: Booted, durable: boolean, result: LoadResult): LoadResult {
+		this.#log = durable ? booted.log : null;
 		this.logWarning =
-			durable || this.#storage.detached
+			durable || !booted.log
 				? null
 				: fail(
 						'storage',
@@ -553,6 +628,36 @@ export class PluginSession {
 			this.status = 'failed';
 		}
 		return result;
+	}
+
+	/** Ends a booted worker that was never adopted (or whose session moved on). */
+	#terminate(booted: Booted): void {
+		booted.host[Comlink.releaseProxy]();
+		booted.worker.terminate();
+		booted.port.close();
+		// Its log holds no write (no call ran there): the next recovery finds it dead and deletes it.
+	}
+
+	/** Boots the standby for the module in force, unless there is one. */
+	#prepareStandby(): void {
+		if (this.#standby || this.#disposed || !this.#module || !this.#packed) return;
+		const booted = this.#boot(
+			{ module: this.#module, info: this.#packed },
+			this.#linkedCompiled ?? []
+		);
+		const standby = booted.loaded.then(({ durable, result }) => {
+			if (this.#standby === standby && result.ok) return { ...booted, durable, result };
+			this.#terminate(booted);
+			return null;
+		});
+		this.#standby = standby;
+	}
+
+	/** Ends the standby: the settings or module it was loaded with no longer hold. */
+	#dropStandby(): void {
+		const standby = this.#standby;
+		this.#standby = null;
+		void standby?.then((booted) => booted && this.#terminate(booted));
 	}
 
 	/**
@@ -586,8 +691,31 @@ export class PluginSession {
 		this.#linkedCompiled = compiled.length === result.linked.length ? compiled : null;
 	}
 
+	/**
+	 * After a Stop or timeout: the standby, when there is one, becomes the session's worker at once (given
+	 * the KV as it is now); the stopped worker's unsent writes are then replayed from its log, and `run`
+	 * waits for that; then the next standby boots. Without a standby, a worker is started from the cached
+	 * Module.
+	 */
 	async #restart(): Promise<void> {
-		await this.#start(null);
+		const standby = this.#standby;
+		this.#standby = null;
+		const booted = standby ? await standby : null;
+		if (!booted || this.#disposed || this.#host) {
+			if (booted) this.#terminate(booted);
+			if (!this.#host) await this.#start(null);
+			return;
+		}
+		this.#publishKv();
+		this.#attach(booted);
+		this.#adopt(booted, booted.durable, booted.result);
+		const host = booted.host;
+		await host.kvReset(this.settings.namespace, Object.fromEntries(this.kv));
+		if ((await this.#kvRecoverRetired()) && this.#host === host) await this.#kvReload();
+		// A plugin that was stopped once may well be again: the next standby boots when the page is idle.
+		whenIdle(() => {
+			if (this.#host === host) this.#prepareStandby();
+		});
 	}
 
 	#teardown() {
@@ -769,6 +897,7 @@ export class PluginSession {
 	 * (not loaded, or busy) or a newer call replaced this one.
 	 */
 	async runRaw(call: RawCall, hook?: string): Promise<RawOutcome | null> {
+		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
 		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
 			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
@@ -791,15 +920,18 @@ export class PluginSession {
 	/**
 	 * One worker call with `run`'s machinery: a new trace and call id, the timeout and Stop (which terminate
 	 * the worker and restart it), and the streamed events joined with the result's tail. Returns the worker's
-	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it.
+	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it. `start`
+	 * opens the trace when the page writes it (a `call`); a raw call's worker sends its own.
 	 */
-	async #execute<R extends { tail: TraceEvent[]; posted: number }>(
+	async #execute<R extends { tail: TraceEvent[]; posted: number; kvSeq: number }>(
 		exportName: string,
-		invoke: (host: Comlink.Remote<PluginHostApi>, id: number) => Promise<R>
+		invoke: (host: Comlink.Remote<PluginHostApi>, id: number) => Promise<R>,
+		start: StartEvent | null = null
 	): Promise<{ id: number; duration: number; answer: R | PlaygroundError } | null> {
 		if (this.status !== 'ready' || !this.#host) return null;
 		const id = ++this.#callId;
 		this.#live = newTrace(id, { id: this.id, name: this.name }, exportName, Date.now());
+		if (start) appendEvents(this.#live, [start]);
 		this.trace = this.#live;
 		this.#eventCount = 0;
 		this.outcome = null;
@@ -810,9 +942,17 @@ export class PluginSession {
 		this.#phase = 'call';
 		this.#running = exportName;
 		const aborted = new Promise<PlaygroundError>((resolve) => (this.#abort = resolve));
-		const timer = setTimeout(
-			() => this.#abort?.(timeoutError(this.#interrupted(exportName))),
-			this.settings.timeoutMs
+		// One timer per call: first for the standby, which only a call that runs on needs, then the timeout.
+		const timeoutMs = this.settings.timeoutMs;
+		const timeUp = () => this.#abort?.(timeoutError(this.#interrupted(exportName)));
+		let timer = setTimeout(
+			() => {
+				const left = timeoutMs - (performance.now() - t0);
+				if (left <= 0) return timeUp();
+				this.#prepareStandby();
+				timer = setTimeout(timeUp, left);
+			},
+			Math.min(STANDBY_AFTER_MS, timeoutMs)
 		);
 		const answer = await Promise.race([invoke(this.#host, id), aborted]);
 		clearTimeout(timer);
@@ -842,7 +982,8 @@ export class PluginSession {
 		} else {
 			await this.#received(answer.posted);
 			if (this.#live) appendEvents(this.#live, answer.tail);
-			// Port messages are ordered: every KV write of the call has arrived; show them with the result.
+			// The call's KV writes were posted before its result, but the port and Comlink are not ordered.
+			if (this.#kvSeen < answer.kvSeq) await this.#kvWait(answer.kvSeq);
 			this.#publishKv();
 			this.#flushTrace();
 			this.runningSince = null;

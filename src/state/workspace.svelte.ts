@@ -21,6 +21,7 @@ import {
 import { tabMemoryBudget } from './memory-budget';
 import { keepable, keepNotice } from '../lib/workspace/keep';
 import { PluginSession, type LinkedBytes } from './plugin-session.svelte';
+import { keepSpare } from './spare-worker';
 import { nameModules } from '../lib/wasm/module-set';
 import { Storage } from './storage';
 
@@ -286,6 +287,7 @@ export class Workspace {
 			return got.value ? await this.#reopen(got.value) : false;
 		} finally {
 			this.restored = true;
+			keepSpare();
 		}
 	}
 
@@ -293,6 +295,7 @@ export class Workspace {
 	async skipRestore(): Promise<void> {
 		this.recent = await this.#readRecent();
 		this.restored = true;
+		keepSpare();
 	}
 
 	/** Opens a workspace from the Recent list; the current one stays there. */

@@ -61,7 +61,7 @@ export class WasiStdio {
 		this.#stdout = [];
 		this.#stdoutBytes = 0;
 		this.#truncated = false;
-		this.#decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+		// The decoders are reused: `end` flushed them, which also resets them (cheaper than new ones).
 		this.#lines = { stdout: '', stderr: '' };
 	}
 

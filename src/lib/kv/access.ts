@@ -31,6 +31,19 @@ export function kvAccessNotice(access: KvAccess, namespace: string): string | nu
 export const canTakeOver = (access: KvAccess): boolean =>
 	access === 'elsewhere' || access === 'taken';
 
+/** Host functions (in `extism:host/user`) that write the KV store: the playground's and Harmont's. */
+export const KV_WRITERS: ReadonlySet<string> = new Set([
+	'kv_write',
+	'hm_kv_set',
+	'hm_keyring_set',
+	'hm_keyring_delete'
+]);
+
+/** Host functions that only read the KV store. */
+const KV_READERS: ReadonlySet<string> = new Set(['kv_read', 'hm_kv_get', 'hm_keyring_get']);
+
 /** Whether a module can read or write KV at all: only then does its tab need to own the namespace. */
 export const usesKv = (imports: readonly ImportInfo[]): boolean =>
-	imports.some((i) => i.module === EXTISM_USER && (i.name === 'kv_read' || i.name === 'kv_write'));
+	imports.some(
+		(i) => i.module === EXTISM_USER && (KV_READERS.has(i.name) || KV_WRITERS.has(i.name))
+	);

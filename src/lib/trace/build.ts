@@ -5,6 +5,7 @@ import {
 	type CallTrace,
 	type EndEvent,
 	type Payload,
+	type StartEvent,
 	type TraceEvent
 } from './types';
 
@@ -16,6 +17,17 @@ export function payload(bytes: Uint8Array, limit = PREVIEW_LIMIT): Payload {
 /** True when the payload holds every byte, not just a preview. */
 export function isComplete(p: Payload): boolean {
 	return p.head.byteLength === p.size;
+}
+
+/** The event that opens the trace of a call of `exportName` with `input`. */
+export function startEvent(exportName: string, input: Uint8Array, hook?: string): StartEvent {
+	return {
+		type: 'start',
+		t: 0,
+		export: exportName,
+		input: payload(input),
+		...(hook ? { hook } : {})
+	};
 }
 
 /** An empty trace for a call that is about to start. */
