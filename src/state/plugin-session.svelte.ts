@@ -133,6 +133,8 @@ export class PluginSession {
 	history = $state.raw<CallSummary[]>([]);
 	/** Compile time of the last load, ms; instantiation is timed in each call's trace. */
 	timings = $state.raw<{ compileMs: number } | null>(null);
+	/** Runs before each call (the Source pane builds a changed source first); false cancels the call. */
+	beforeRun: (() => Promise<boolean>) | null = null;
 
 	readonly #storage: Storage;
 	readonly #budget: MemoryBudget | null;
@@ -265,6 +267,7 @@ export class PluginSession {
 	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
 		if (this.kvAccess !== 'owned') return null;
+		if (this.beforeRun && !(await this.beforeRun())) return null;
 		const exportName = this.exportName;
 		const done = await this.#execute<CallResult>(exportName, (host, id) =>
 			host.call(Comlink.transfer({ id, export: exportName, input }, [input.buffer]))
@@ -756,6 +759,7 @@ export class PluginSession {
 	 */
 	async runRaw(call: RawCall, hook?: string): Promise<RawOutcome | null> {
 		if (this.kvAccess !== 'owned') return null;
+		if (this.beforeRun && !(await this.beforeRun())) return null;
 		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
 			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
 		);
