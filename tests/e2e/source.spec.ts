@@ -1,0 +1,81 @@
+// The Source pane, driven as a learner would: change an example's source, build, run and see the new
+// output and trace; break it and see the error at its line while the last good module stays loaded.
+import type { Page } from '@playwright/test';
+import { pickExample } from './app';
+import { expect, test } from './fixtures';
+
+async function openApp(page: Page) {
+	await page.goto('./');
+	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
+}
+
+/** Opens the Source pane of the shown plugin and waits for its editor. */
+async function openSource(page: Page) {
+	const pane = page.getByRole('region', { name: 'Source' });
+	await pane.getByRole('button', { name: 'Source', exact: true }).click();
+	await expect(pane.getByRole('textbox', { name: 'Source code' })).toBeVisible();
+	return pane;
+}
+
+test('an edited example builds on Run and its new output and trace show', async ({ page }) => {
+	test.setTimeout(120_000);
+	await openApp(page);
+	await pickExample(page, 'Greet');
+	const pane = await openSource(page);
+	const editor = pane.getByRole('textbox', { name: 'Source code' });
+	await expect(editor).toContainText("outputText('Hello, ' + name + '!');");
+	await editor.getByText("outputText('Hello, ' + name + '!');").click();
+	// Select `Hello` (after the indentation and `outputText('`) and type a new greeting.
+	await page.keyboard.press('Home');
+	for (let i = 0; i < "outputText('".length; i++) await page.keyboard.press('ArrowRight');
+	for (let i = 0; i < 'Hello'.length; i++) await page.keyboard.press('Shift+ArrowRight');
+	await page.keyboard.insertText('Howdy');
+	await expect(editor).toContainText("outputText('Howdy, ' + name + '!');");
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(
+		'Changed: Run builds first'
+	);
+
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(
+		/Built .* in \d+ ms \(assemblyscript 0\.28\.\d+\)/,
+		{ timeout: 90_000 }
+	);
+	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Howdy, Wörld 🌍!');
+	await expect(page.getByRole('region', { name: 'Trace' })).toContainText('Howdy');
+});
+
+test('a syntax error shows at its line, and the last good module stays loaded', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	await openApp(page);
+	await pickExample(page, 'Greet');
+	const pane = await openSource(page);
+	const editor = pane.getByRole('textbox', { name: 'Source code' });
+	await editor.click();
+	await page.keyboard.press('ControlOrMeta+End');
+	// Line 10, after the file's last line.
+	await page.keyboard.insertText('export function broken(: i32 {}');
+	await page.keyboard.press('ControlOrMeta+s');
+	const messages = pane.getByRole('list', { name: 'Build messages' });
+	await expect(messages.getByRole('button').first()).toHaveText(/^index\.ts:10:\d+: error: /, {
+		timeout: 90_000
+	});
+	await expect(pane.getByRole('alert')).toContainText('The last good module is still loaded');
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Build failed');
+	await expect(pane.locator('.cm-lintRange-error')).toHaveCount(1);
+	// Run builds the changed source first; it fails again, so nothing runs.
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Build failed');
+	await expect(page.getByRole('region', { name: 'Output' })).not.toContainText('Hello');
+});
+
+test('a WAT example builds in the page', async ({ page }) => {
+	await openApp(page);
+	await pickExample(page, 'WASI command: upper case');
+	const pane = await openSource(page);
+	await pane.getByRole('button', { name: 'Build', exact: true }).click();
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(
+		/Built .* in \d+ ms \(wabt 1\.0\.\d+\)/
+	);
+});
