@@ -14,9 +14,12 @@ import {
 	type SourceFile,
 	type SourceProject
 } from '../lib/source/project';
+import type { SharedCode } from '../lib/share/state';
 import type { ExampleMeta } from '../lib/workspace/types';
 import type { BuildResult, CompilerApi } from '../../workers/compiler-protocol';
+import { templateProject, type PluginTemplate } from '../lib/source/templates';
 import type { PluginSession } from './plugin-session.svelte';
+import type { Workspace } from './workspace.svelte';
 
 /** Starts the compiler worker. Vite bundles the worker, and the compilers it imports lazily, from this URL. */
 function spawnWorker(): Worker {
@@ -119,10 +122,16 @@ export class SourceState {
 	error = $state.raw<PlaygroundError | null>(null);
 	/** A rebuilt module that differs from the one a link described, said plainly. */
 	mismatch = $state<string | null>(null);
+	/** True when the source came with the plugin (a template, a link) rather than from the examples. */
+	adopted = $state(false);
 	/** What the next build should give, from a share link; cleared once checked. */
 	expected = $state.raw<ExpectedBuild | null>(null);
 	/** The text of the files the loaded module was built from; null when the loaded module is not built from them. */
 	#builtFrom = $state<string | null>(null);
+	/** The files of the last good build in this page, which a share link carries. */
+	#builtFiles: SourceFile[] | null = null;
+	/** The export a link named, chosen again once the first build brings it. */
+	#wantedExport: string | null = null;
 
 	readonly #session: PluginSession;
 
@@ -170,11 +179,30 @@ export class SourceState {
 	 * Takes a project whose module is not built yet (a template, a link's source): the next Run builds it;
 	 * `expected` is what a link says the build gives.
 	 */
-	adopt(project: SourceProject, loaded: boolean, expected: ExpectedBuild | null = null): void {
+	adopt(
+		project: SourceProject,
+		loaded: boolean,
+		expected: ExpectedBuild | null = null,
+		exportName: string | null = null
+	): void {
 		this.project = project;
 		this.#builtFrom = loaded ? fingerprint(project.files) : null;
 		this.expected = expected;
+		this.#wantedExport = exportName;
+		this.adopted = true;
 		this.status = 'ready';
+	}
+
+	/** The source to share: that of the loaded module, when it was built here; null otherwise. */
+	shared(): SharedCode | null {
+		const project = this.project;
+		if (!project || !this.built || !this.#builtFiles) return null;
+		return {
+			language: project.language,
+			folder: project.folder,
+			files: this.#builtFiles.map((f) => ({ ...f })),
+			compiler: { ...this.built.compiler }
+		};
 	}
 
 	/** Replaces the entry file's text (the editor edits the entry file). */
@@ -210,8 +238,13 @@ export class SourceState {
 		};
 		this.#checkExpected(result.sha256, result.compiler);
 		const loaded = await this.#session.load(result.bytes, result.sha256);
-		if (loaded.ok) this.#builtFrom = from;
-		return loaded.ok;
+		if (!loaded.ok) return false;
+		this.#builtFrom = from;
+		this.#builtFiles = project.files;
+		const wanted = this.#wantedExport;
+		this.#wantedExport = null;
+		if (wanted && this.#session.callable.includes(wanted)) this.#session.exportName = wanted;
+		return true;
 	}
 
 	/** Builds first when the source changed since the loaded module was built; false when that build failed. */
@@ -244,6 +277,11 @@ export class SourceState {
 /** Each session's source state, created on first use. */
 const states = new WeakMap<PluginSession, SourceState>();
 
+/** The source a share carries for a session: that of its module when it was built in the page. */
+export function sharedCodeOf(session: PluginSession): SharedCode | null {
+	return states.get(session)?.shared() ?? null;
+}
+
 /** The source state of a session; the session's Run builds first when its source changed. */
 export function sourceOf(session: PluginSession): SourceState {
 	let state = states.get(session);
@@ -254,4 +292,26 @@ export function sourceOf(session: PluginSession): SourceState {
 		state = created;
 	}
 	return state;
+}
+
+/** The smallest module (magic and version): stands in for a plugin whose source is not built yet. */
+export const EMPTY_MODULE = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+
+/**
+ * Opens a new plugin from a template and builds it (the person asked for it): its tab opens at once with
+ * the source, and the module, export and input follow the build. Returns the build's success.
+ */
+export async function openTemplate(
+	workspace: Workspace,
+	template: PluginTemplate
+): Promise<boolean> {
+	const project = await templateProject(template);
+	const file = new File([EMPTY_MODULE], `${project.folder}.wasm`, { type: 'application/wasm' });
+	const session = await workspace.loadFile(file);
+	if (!session) return false;
+	session.name = template.title;
+	session.input = template.input;
+	const source = sourceOf(session);
+	source.adopt(project, false, null, template.export);
+	return source.build();
 }

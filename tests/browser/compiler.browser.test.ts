@@ -2,8 +2,9 @@
 // rebuilt from their shipped sources give the bytes `npm run examples` built, an edit changes what the
 // plugin returns, and a broken source fails at its line and column while the last good module stays.
 import { describe, expect, it } from 'vitest';
-import { SourceState } from '../../src/state/source.svelte';
-import { disposedAfterEach, examples, openExample } from './helpers';
+import { TEMPLATES, templateProject } from '../../src/lib/source/templates';
+import { EMPTY_MODULE, SourceState } from '../../src/state/source.svelte';
+import { disposedAfterEach, examples, openBytes, openExample } from './helpers';
 
 const keep = disposedAfterEach();
 
@@ -79,4 +80,27 @@ describe('compiler worker', () => {
 		expect(await source.build()).toBe(false);
 		expect(source.diagnostics[0]).toMatchObject({ line: 4, column: 4, severity: 'error' });
 	});
+
+	// What each template answers to its own input, as it is.
+	const ANSWERS: Record<string, RegExp> = {
+		plain: /^5$/,
+		'kv-counter': /^\{"visits":1\}$/,
+		logger: /^logged 4 lines$/,
+		'bub-prompt': /^\{"value": "Please answer briefly: Summarise my unread email"\}$/,
+		'bub-stream': /"kind": "final", "data": \{"text": "You said: Summarise my unread email"\}/
+	};
+
+	it.each(TEMPLATES.map((t) => [t.id, t] as const))(
+		'builds the %s template and runs it as it is',
+		async (_id, template) => {
+			const { session } = await openBytes(EMPTY_MODULE);
+			keep(session);
+			const source = new SourceState(session);
+			source.adopt(await templateProject(template), false, null, template.export);
+			await buildOk(source);
+			expect(session.exportName).toBe(template.export);
+			expect(await run(session, template.input)).toMatch(ANSWERS[template.id]!);
+		},
+		120_000
+	);
 });
