@@ -129,6 +129,8 @@ export class SourceState {
 	mismatch = $state<string | null>(null);
 	/** True when the source came with the plugin (a template, a link) rather than from the examples. */
 	adopted = $state(false);
+	/** Whether the person opened (true) or closed (false) the Source pane; null until they choose. */
+	shown = $state<boolean | null>(null);
 	/** What the next build should give, from a share link; cleared once checked. */
 	expected = $state.raw<ExpectedBuild | null>(null);
 	/** The text of the files the loaded module was built from; null when the loaded module is not built from them. */
@@ -142,6 +144,16 @@ export class SourceState {
 
 	constructor(session: PluginSession) {
 		this.#session = session;
+	}
+
+	/** Whether the Source pane is open: as the person chose, else open for source that came with the plugin. */
+	get visible(): boolean {
+		return this.shown ?? this.adopted;
+	}
+
+	/** Whether the Source pane has anything to show for this plugin. */
+	available(meta: ExampleMeta | undefined): boolean {
+		return this.project !== null || meta?.sources !== undefined;
 	}
 
 	/** True when the source differs from what the loaded module was built from, so Run builds first. */
@@ -277,6 +289,16 @@ export class SourceState {
 			`(${expected.compiler.name} ${expected.compiler.version}) in the link. ` +
 			'Another compiler version gives other bytes; the plugin runs as built here.';
 	}
+}
+
+/** The example a session is, when the examples catalogue ships its source. */
+export function exampleWithSource(
+	session: PluginSession,
+	examples: readonly ExampleMeta[]
+): ExampleMeta | undefined {
+	const source = session.source;
+	if (source.kind !== 'example') return undefined;
+	return examples.find((e) => e.name === source.name && e.sources);
 }
 
 /** Each session's source state, created on first use. */

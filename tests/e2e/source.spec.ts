@@ -11,8 +11,8 @@ async function openApp(page: Page) {
 
 /** Opens the Source pane of the shown plugin and waits for its editor. */
 async function openSource(page: Page) {
+	await page.getByRole('button', { name: 'Source', exact: true }).click();
 	const pane = page.getByRole('region', { name: 'Source' });
-	await pane.getByRole('button', { name: 'Source', exact: true }).click();
 	await expect(pane.getByRole('textbox', { name: 'Source code' })).toBeVisible();
 	return pane;
 }
