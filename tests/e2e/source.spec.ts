@@ -9,6 +9,13 @@ async function openApp(page: Page) {
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
 }
 
+/** From the start of the focused line's text, skips `skip` characters and selects the next `length`. */
+async function selectAfterIndent(page: Page, skip: number, length: number) {
+	await page.keyboard.press('Home');
+	for (let i = 0; i < skip; i++) await page.keyboard.press('ArrowRight');
+	for (let i = 0; i < length; i++) await page.keyboard.press('Shift+ArrowRight');
+}
+
 /** Opens the Source pane of the shown plugin and waits for its editor. */
 async function openSource(page: Page) {
 	await page.getByRole('button', { name: 'Source', exact: true }).click();
@@ -26,9 +33,7 @@ test('an edited example builds on Run and its new output and trace show', async 
 	await expect(editor).toContainText("outputText('Hello, ' + name + '!');");
 	await editor.getByText("outputText('Hello, ' + name + '!');").click();
 	// Select `Hello` (after the indentation and `outputText('`) and type a new greeting.
-	await page.keyboard.press('Home');
-	for (let i = 0; i < "outputText('".length; i++) await page.keyboard.press('ArrowRight');
-	for (let i = 0; i < 'Hello'.length; i++) await page.keyboard.press('Shift+ArrowRight');
+	await selectAfterIndent(page, "outputText('".length, 'Hello'.length);
 	await page.keyboard.insertText('Howdy');
 	await expect(editor).toContainText("outputText('Howdy, ' + name + '!');");
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(
@@ -90,9 +95,7 @@ test('a link carrying source reopens in a fresh context, rebuilds on Run and mat
 	const pane = await openSource(page);
 	const editor = pane.getByRole('textbox', { name: 'Source code' });
 	await editor.getByText("outputText('Hello, ' + name + '!');").click();
-	await page.keyboard.press('Home');
-	for (let i = 0; i < "outputText('".length; i++) await page.keyboard.press('ArrowRight');
-	for (let i = 0; i < 'Hello'.length; i++) await page.keyboard.press('Shift+ArrowRight');
+	await selectAfterIndent(page, "outputText('".length, 'Hello'.length);
 	await page.keyboard.insertText('Salut');
 	await page.keyboard.press('ControlOrMeta+s');
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {

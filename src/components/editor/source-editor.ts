@@ -22,7 +22,7 @@ import {
 } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import type { BuildDiagnostic, ExampleLanguage } from '../../lib/source/project';
-import { SHARED_THEME } from './theme-spec';
+import { EDITING_THEME, SHARED_THEME } from './theme-spec';
 import { watHighlight, watLanguage } from './wat-language';
 
 /** What the editor needs from its host component. */
@@ -57,20 +57,12 @@ const external = Annotation.define<boolean>();
 /** The shared theme, filling a fixed-height pane, with lint marks in the app's colours. */
 const theme = EditorView.theme({
 	...SHARED_THEME,
+	...EDITING_THEME,
 	'.cm-scroller': { ...SHARED_THEME['.cm-scroller'], minHeight: '14rem', maxHeight: '28rem' },
-	'.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
 	'.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--accent) 6%, transparent)' },
 	'.cm-activeLineGutter': { backgroundColor: 'color-mix(in srgb, var(--accent) 12%, transparent)' },
 	'.cm-lintRange-error': { textDecoration: 'underline wavy var(--err)' },
-	'.cm-lintRange-warning': { textDecoration: 'underline wavy var(--warn)' },
-	'.cm-tooltip': {
-		backgroundColor: 'var(--panel)',
-		color: 'var(--text)',
-		border: '1px solid var(--border)',
-		borderRadius: '6px'
-	},
-	'.cm-diagnostic': { fontFamily: 'var(--sans)' },
-	'.cm-diagnostic-error': { borderLeftColor: 'var(--err)' }
+	'.cm-lintRange-warning': { textDecoration: 'underline wavy var(--warn)' }
 });
 
 /** TypeScript token colours from app.css, so they hold their contrast in both themes. */
