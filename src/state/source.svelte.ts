@@ -137,6 +137,8 @@ export class SourceState {
 	#builtFrom = $state<string | null>(null);
 	/** The files of the last good build in this page, which a share link carries. */
 	#builtFiles: SourceFile[] | null = null;
+	/** True while the session holds a stand-in module, not one built from this source. */
+	#standIn = false;
 	/** The export a link named, chosen again once the first build brings it. */
 	#wantedExport: string | null = null;
 
@@ -206,6 +208,7 @@ export class SourceState {
 		this.#builtFrom = loaded ? fingerprint(project.files) : null;
 		this.expected = expected;
 		this.#wantedExport = exportName;
+		this.#standIn = !loaded;
 		this.adopted = true;
 		this.status = 'ready';
 	}
@@ -241,7 +244,8 @@ export class SourceState {
 		this.status = 'ready';
 		this.diagnostics = result.diagnostics;
 		if (!result.ok) {
-			const kept = this.#session.sha256 ? ' The last good module is still loaded.' : '';
+			// A template's or a link's plugin holds only a stand-in until its first good build.
+			const kept = this.#standIn ? '' : ' The last good module is still loaded.';
 			this.error = { ...result.error, message: result.error.message + kept };
 			return false;
 		}
@@ -256,6 +260,7 @@ export class SourceState {
 		this.#checkExpected(result.sha256, result.compiler);
 		const loaded = await this.#session.load(result.bytes, result.sha256);
 		if (!loaded.ok) return false;
+		this.#standIn = false;
 		this.#builtFrom = from;
 		this.#builtFiles = project.files;
 		const wanted = this.#wantedExport;
