@@ -44,8 +44,9 @@ function contentSecurityPolicy(): Plugin {
 
 /**
  * The service worker (Workbox, generated at build time) that makes the playground work offline once loaded.
- * It precaches the app shell, the plugin worker and the examples; the lazy chunks (the input editor, the
- * WAT view and its wabt worker, the output diff) are cached the first time they load. A new build waits
+ * It precaches the app shell, the plugin worker and the examples (modules and sources); the lazy chunks (the
+ * input editor, the WAT view and its wabt worker, the output diff, the Source pane and its compiler worker)
+ * are cached the first time they load. A new build waits
  * until the person chooses to reload (`registerType: 'prompt'`), so code never changes under a session.
  * Every path is relative to the service worker, so it works from any sub-path, like the rest of `dist/`.
  */
@@ -70,7 +71,10 @@ function offline() {
 			]
 		},
 		workbox: {
-			globPatterns: ['**/*.{html,js,css,json,wasm,png,svg,webmanifest}'],
+			globPatterns: [
+				'**/*.{html,js,css,json,wasm,png,svg,webmanifest}',
+				'examples/*/src/*.{ts,wat,c}'
+			],
 			// Loaded on first use, then kept by the runtime cache below.
 			globIgnores: [
 				'**/assets/codemirror-*.js',
@@ -78,7 +82,13 @@ function offline() {
 				'**/assets/WatView-*',
 				'**/assets/wat-viewer-*.js',
 				'**/assets/wat-tools-*.js',
-				'**/assets/libesm-*.js'
+				'**/assets/libesm-*.js',
+				// The Source pane's editor and the compiler worker with wabt, asc and binaryen (about 3 MB
+				// gzipped): cached by the first build, so a visitor who never builds never downloads them.
+				'**/assets/source-editor-*.js',
+				'**/assets/compiler-*.js',
+				'**/assets/asc-*.js',
+				'**/assets/wabt-*.js'
 			],
 			// Examples and the plugin worker are a few hundred KiB each at most; the limit is a guard.
 			maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
@@ -101,7 +111,11 @@ export default defineConfig({
 	base: './',
 	plugins: [svelte(), contentSecurityPolicy(), offline()],
 	worker: { format: 'es' },
-	optimizeDeps: { include: ['@extism/extism', 'comlink', 'idb-keyval', 'wabt'] },
+	optimizeDeps: {
+		include: ['@extism/extism', 'comlink', 'idb-keyval', 'wabt'],
+		// Already ES modules, and 13 MB: pre-bundling them would only slow the dev server's first build.
+		exclude: ['assemblyscript', 'binaryen']
+	},
 	build: { target: 'es2022', sourcemap: true },
 	server: { strictPort: false }
 });

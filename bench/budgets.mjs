@@ -97,6 +97,34 @@ export const BUDGETS = [
 		value: (f) => f.trace?.worstFrame.median
 	},
 	{
+		id: 'build-wat',
+		label: 'WAT example (wasi-upper) built in the page, wabt loaded, median',
+		limit: 100,
+		unit: 'ms',
+		value: (f) => f.build?.wat.median
+	},
+	{
+		id: 'build-as-cold',
+		label: 'count-vowels built in the page, the compiler loading first',
+		limit: 3000,
+		unit: 'ms',
+		value: (f) => f.build?.asCold.wall
+	},
+	{
+		id: 'build-as-warm',
+		label: 'count-vowels built in the page, the compiler loaded, median',
+		limit: 1000,
+		unit: 'ms',
+		value: (f) => f.build?.asWarm.median
+	},
+	{
+		id: 'build-longest-task',
+		label: 'longest main-thread task during in-page builds',
+		limit: 200,
+		unit: 'ms',
+		value: (f) => f.build?.longestTask
+	},
+	{
 		id: 'page-initial-gzip',
 		label: 'initial JS+CSS, gzip',
 		limit: 250,

@@ -13,6 +13,8 @@ import { instantiateTime } from '../src/lib/trace/build';
 import { PluginSession } from '../src/state/plugin-session.svelte';
 import type { CallTrace, TraceEvent } from '../src/lib/trace/types';
 import { RECORD_VERSION, Storage } from '../src/state/storage';
+import { compile } from '../src/state/source.svelte';
+import type { SourceProject } from '../src/lib/source/project';
 import type { ComlinkFloorApi } from './comlink-worker';
 import type { FloorReply, FloorRequest } from './floor-worker';
 import { when } from './watch.svelte';
@@ -813,8 +815,62 @@ async function share(options: { bytes: number; iterations: number }) {
 	};
 }
 
+/** The sources the build figures compile: a WAT example and the count-vowels AssemblyScript example. */
+const SOURCES = import.meta.glob<string>(
+	['../examples/wasi-upper/wasi-upper.wat', '../examples/count-vowels/index.ts'],
+	{ query: '?raw', import: 'default', eager: true }
+);
+
+function sourceProject(language: SourceProject['language'], folder: string, name: string) {
+	const text = SOURCES[`../examples/${folder}/${name}`];
+	if (text === undefined) throw new Error(`no source ${folder}/${name}`);
+	return { language, folder, files: [{ name, text }] };
+}
+
+/**
+ * 7. Builds in the page's compiler worker: a WAT example (wabt warm), count-vowels the first time (the
+ * compiler loaded, from the HTTP cache when the site was loaded before) and warm, and the longest task the
+ * main thread ran meanwhile (the compilers run in the worker).
+ */
+async function build(options: { iterations: number }) {
+	const tasks: number[] = [];
+	const observer = new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) tasks.push(entry.duration);
+	});
+	observer.observe({ type: 'longtask' });
+	const wat = sourceProject('wat', 'wasi-upper', 'wasi-upper.wat');
+	const as = sourceProject('assemblyscript', 'count-vowels', 'index.ts');
+	const ok = async (project: SourceProject) => {
+		const t0 = performance.now();
+		const result = await compile(project);
+		if (!result.ok) throw new Error(result.error.message);
+		return {
+			wall: performance.now() - t0,
+			ms: result.ms,
+			loadMs: result.loadMs,
+			size: result.bytes.byteLength
+		};
+	};
+	const watFirst = await ok(wat);
+	const watSamples: number[] = [];
+	for (let i = 0; i < options.iterations; i++) watSamples.push((await ok(wat)).wall);
+	const asCold = await ok(as);
+	const asSamples: number[] = [];
+	for (let i = 0; i < options.iterations; i++) asSamples.push((await ok(as)).wall);
+	await sleep(100);
+	observer.disconnect();
+	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+	return {
+		watFirst,
+		wat: { samples: watSamples, median: median(watSamples) },
+		asCold,
+		asWarm: { samples: asSamples, median: median(asSamples) },
+		longestTask: Math.max(0, ...tasks)
+	};
+}
+
 /** What bench/run.mjs calls. */
-const bench = { environment, roundTrip, coldStart, reinstantiate, kv, history, share };
+const bench = { environment, roundTrip, coldStart, reinstantiate, kv, history, share, build };
 
 declare global {
 	interface Window {

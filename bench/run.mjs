@@ -1,7 +1,7 @@
 // Measures the playground beside the baselines a user would pick instead, in one run; prints a table and
 // writes bench/results.json. Budget misses are reported, never fatal: `npm run bench:check` judges them.
 //
-// Usage: node bench/run.mjs [--quick] [--only roundtrip,cold,restart,kv,history,share,trace,page]
+// Usage: node bench/run.mjs [--quick] [--only roundtrip,cold,restart,kv,history,share,build,trace,page]
 //   --quick: few iterations, to try the harness (rough figures); --only: just those parts.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -39,7 +39,7 @@ const ISOLATION = {
 const TRACE_EVENTS = 5_000;
 
 /** Parts of the run, for --only. */
-const PARTS = ['roundtrip', 'cold', 'restart', 'kv', 'history', 'share', 'trace', 'page'];
+const PARTS = ['roundtrip', 'cold', 'restart', 'kv', 'history', 'share', 'build', 'trace', 'page'];
 const { values: flags } = parseArgs({
 	options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } }
 });
@@ -181,6 +181,8 @@ async function pageWeight() {
 			.map(size)
 	);
 	const worker = others.filter((f) => f.file.includes('plugin-host'));
+	// The Source pane's compiler worker and what it loads: wabt, asc and binaryen.
+	const compiler = others.filter((f) => /^assets\/(compiler|asc|wabt)-/.test(f.file));
 	const lazy = others.filter((f) => !f.file.includes('plugin-host'));
 	const sum = (
 		/** @type {{ raw: number, gzip: number }[]} */ list,
@@ -196,6 +198,7 @@ async function pageWeight() {
 		workerGzip: sum(worker, 'gzip'),
 		workerRaw: sum(worker, 'raw'),
 		lazyGzip: sum(lazy, 'gzip'),
+		compilerGzip: sum(compiler, 'gzip'),
 		files,
 		worker,
 		lazy
@@ -767,6 +770,16 @@ function table(f, errors) {
 	} else if (f.share === null) {
 		add('  n/a (share links not built yet)', '', '', '');
 	}
+	if (f.build) {
+		const b = f.build;
+		section('7. Builds in the page (Source pane)');
+		add('  WAT example (wasi-upper), median', fmtMs(b.wat.median), '', '');
+		add('  count-vowels, compiler loading first', fmtMs(b.asCold.wall), '', '');
+		add('  count-vowels, compiler loaded, median', fmtMs(b.asWarm.median), '', '');
+		add('  longest main-thread task meanwhile', fmtMs(b.longestTask), '', '');
+		if (f.page?.compilerGzip)
+			add('  compiler download, gzip -9', fmtKB(f.page.compilerGzip), '', '');
+	}
 	const widths = [0, 0, 0, 0];
 	for (const row of rows) {
 		if (row && row.length > 1)
@@ -924,6 +937,9 @@ async function main() {
 		await attempt('share', async () => {
 			const r = await inPage(page, 'share', { bytes: 64 * 1024, iterations: N(20, 3) }, 120);
 			figures.share = summariseShare(r);
+		});
+		await attempt('build', async () => {
+			figures.build = await inPage(page, 'build', { iterations: N(5, 2) }, 300);
 		});
 		if (pageErrors.length) progress(`bench page errors:\n  ${pageErrors.join('\n  ')}`);
 		await context.close();

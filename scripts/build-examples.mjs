@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import ascOptions from '../src/lib/source/asc-options.json' with { type: 'json' };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const examplesDir = path.join(root, 'examples');
@@ -23,19 +24,9 @@ const cachePath = path.join(root, 'node_modules', '.cache', 'examples-build.json
 const indexPath = path.join(outDir, 'index.json');
 
 // The abort entry and `--use abort=` stop AssemblyScript importing `env.abort`: Extism hosts do not
-// provide it, so the module would fail to link.
-const ABORT_ENTRY = 'examples/_shared/abort.ts';
-const ASC_FLAGS = [
-	'--optimizeLevel',
-	'3',
-	'--shrinkLevel',
-	'1',
-	'--runtime',
-	'incremental',
-	'--use',
-	'abort=examples/_shared/abort/pluginAbort',
-	'--noColors'
-];
+// provide it, so the module would fail to link. The browser's compiler worker reads the same file, so a
+// plugin built in the page gets the same bytes as this build.
+const { abortEntry: ABORT_ENTRY, flags: ASC_FLAGS } = ascOptions;
 
 /**
  * @typedef {{
@@ -397,6 +388,29 @@ async function writeIfChanged(file, data) {
 	await rename(temp, file);
 }
 
+/** The language each kind of example is written in, as the page's Source pane names it. */
+const LANGUAGES = { as: 'assemblyscript', wat: 'wat', c: 'c' };
+
+/**
+ * Copies an example's source files (all but meta.json) to public/examples/<name>/src/, where the page's
+ * Source pane reads them; returns their names, the entry file first.
+ * @param {Example} example
+ * @returns {Promise<string[]>}
+ */
+async function copySources(example) {
+	const entry = path.basename(example.source);
+	const names = (await readdir(example.dir, { withFileTypes: true }))
+		.filter((e) => e.isFile() && e.name !== 'meta.json')
+		.map((e) => e.name)
+		.sort((a, b) => Number(b === entry) - Number(a === entry) || a.localeCompare(b));
+	const dir = path.join(outDir, example.name, 'src');
+	await mkdir(dir, { recursive: true });
+	for (const name of names) {
+		await writeIfChanged(path.join(dir, name), await readFile(path.join(example.dir, name)));
+	}
+	return names;
+}
+
 /** @returns {Promise<Record<string, CacheEntry>>} */
 async function readCache() {
 	try {
@@ -510,6 +524,7 @@ async function main() {
 			allowedHosts,
 			abi
 		} = example.meta;
+		const sources = await copySources(example);
 		const entry = {
 			name: example.name,
 			title,
@@ -521,6 +536,8 @@ async function main() {
 			...(allowedHosts ? { allowedHosts } : {}),
 			...(abi ? { abi } : {}),
 			...(linked.length ? { linked } : {}),
+			language: LANGUAGES[example.kind],
+			sources,
 			file: `${example.name}.wasm`,
 			size: binary.byteLength,
 			sha256: digest
@@ -534,7 +551,9 @@ async function main() {
 	// Remove outputs of examples that no longer exist.
 	const names = new Set(examples.map((example) => example.name));
 	for (const name of Object.keys(previous)) {
-		if (!names.has(name)) await rm(path.join(outDir, `${name}.wasm`), { force: true });
+		if (names.has(name)) continue;
+		await rm(path.join(outDir, `${name}.wasm`), { force: true });
+		await rm(path.join(outDir, name), { recursive: true, force: true });
 	}
 
 	await writeIfChanged(cachePath, `${JSON.stringify({ examples: cache }, null, '\t')}\n`);

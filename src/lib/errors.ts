@@ -10,7 +10,8 @@ export type ErrorKind =
 	| 'stopped'
 	| 'host'
 	| 'limit'
-	| 'storage';
+	| 'storage'
+	| 'build';
 
 /** An error as plain data: what happened (`message`) and what the user can do about it (`hint`). */
 export interface PlaygroundError {
@@ -52,5 +53,6 @@ export const ERROR_TITLES: Record<ErrorKind, string> = {
 	stopped: 'The call was stopped',
 	host: 'A host function failed',
 	limit: 'A resource limit was reached',
-	storage: 'Browser storage failed'
+	storage: 'Browser storage failed',
+	build: 'The build failed'
 };

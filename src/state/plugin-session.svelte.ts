@@ -154,6 +154,8 @@ export class PluginSession {
 	timings = $state.raw<{ compileMs: number } | null>(null);
 	/** The Hook ABI panel's state: saved with the workspace, gone when the session closes. */
 	readonly abi: AbiState;
+	/** Runs before each call (the Source pane builds a changed source first); false cancels the call. */
+	beforeRun: (() => Promise<boolean>) | null = null;
 
 	readonly #storage: Storage;
 	readonly #budget: MemoryBudget | null;
@@ -295,6 +297,7 @@ export class PluginSession {
 	async run(input: Uint8Array): Promise<CallOutcome | null> {
 		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
+		if (this.beforeRun && !(await this.beforeRun())) return null;
 		const exportName = this.exportName;
 		const hostVars = this.hostVars;
 		// The page opens the call's trace itself (before the input is transferred): the worker sends only
@@ -899,6 +902,7 @@ export class PluginSession {
 	async runRaw(call: RawCall, hook?: string): Promise<RawOutcome | null> {
 		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
+		if (this.beforeRun && !(await this.beforeRun())) return null;
 		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
 			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
 		);

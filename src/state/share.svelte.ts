@@ -18,6 +18,7 @@ import {
 	type OpenedPlugin,
 	type RecordedCall,
 	type SharedAbi,
+	type SharedCode,
 	type SharedSource,
 	type ShareNote,
 	type ShareParams,
@@ -30,6 +31,7 @@ import {
 } from '../lib/share/workspace-file';
 import { download } from '../lib/net/download';
 import type { LinkedBytes } from './plugin-session.svelte';
+import { EMPTY_MODULE, sharedCodeOf, sourceOf } from './source.svelte';
 import type { Workspace } from './workspace.svelte';
 
 /** What the Share dialog shows. */
@@ -74,7 +76,10 @@ export class Sharing {
 		const kv = new Map<string, ReadonlyMap<string, Uint8Array>>();
 		const recorded = new Map<string, RecordedCall>();
 		const abi = new Map<string, SharedAbi>();
+		const code = new Map<string, SharedCode>();
 		for (const session of ws.sessions) {
+			const built = sharedCodeOf(session);
+			if (built) code.set(session.id, built);
 			const shared = session.abi.shared();
 			if (shared) abi.set(session.id, shared);
 			if (session.bytes) modules.set(session.id, session.bytes);
@@ -89,7 +94,7 @@ export class Sharing {
 				});
 			}
 		}
-		return fromWorkspace({ workspace: ws.snapshot(), modules, linked, kv, recorded, abi });
+		return fromWorkspace({ workspace: ws.snapshot(), modules, linked, kv, recorded, abi, code });
 	}
 
 	/** A link to the open workspace, with its Markdown and embed snippets. */
@@ -183,6 +188,10 @@ export class Sharing {
 				notices.push(plugin.missing);
 				continue;
 			}
+			if (plugin.code) {
+				await this.#openCode(plugin, plugin.code, notices);
+				continue;
+			}
 			const bytes = await this.#bytesOf(plugin.source, notices);
 			if (!bytes) continue;
 			const checked = verifyModule(plugin.source, await sha256Hex(bytes));
@@ -206,6 +215,30 @@ export class Sharing {
 			(r) =>
 				r.kind === 'namespace' || r.kind === 'kv' || ws.sessions.some((s) => s.id === r.pluginId)
 		);
+	}
+
+	/**
+	 * Opens a plugin that travels as its source. Nothing builds on open: an example shows its shipped module
+	 * meanwhile, any other plugin an empty one; Run rebuilds it and says so if the sha256 differs.
+	 */
+	async #openCode(plugin: OpenedPlugin, code: SharedCode, notices: string[]): Promise<void> {
+		const ws = this.#workspace;
+		const { source } = plugin;
+		const bytes = source.kind === 'example' ? await this.#bytesOf(source, notices) : EMPTY_MODULE;
+		if (!bytes || source.kind === 'inline') return;
+		const session = await ws.openState(plugin.state, bytes);
+		if (!session) return;
+		const exportName = plugin.state.exportName;
+		sourceOf(session).adopt(
+			{ language: code.language, folder: code.folder, files: code.files },
+			false,
+			{ sha256: source.sha256 ?? '', compiler: code.compiler },
+			exportName
+		);
+		// The stand-in module lacks the export; Run brings it with the build.
+		session.exportName = exportName;
+		if (plugin.recorded) session.showRecorded(plugin.recorded);
+		if (plugin.abi) session.abi.restoreShared(plugin.abi);
 	}
 
 	/** Says yes to one thing the link asked for, and applies it. */

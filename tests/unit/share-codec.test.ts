@@ -127,7 +127,7 @@ describe('decodeLink', () => {
 		expectError(
 			await decodeLink('#section-2'),
 			'foreign',
-			/^"section-2" is not a Plugin Playground share link: the part after "#" of a share link starts with "v1\."\.$/
+			/^"section-2" is not a Plugin Playground share link: the part after "#" of a share link starts with "v1\." or "v2\."\.$/
 		);
 		expectError(await decodeLink('v1x.abc'), 'foreign', /not a Plugin Playground share link/);
 		expectError(await decodeLink('V1.abc'), 'foreign', /not a Plugin Playground share link/);
@@ -138,7 +138,7 @@ describe('decodeLink', () => {
 		expectError(
 			result,
 			'future-version',
-			/^This link was made by a newer version of the playground \(format v7\); this one reads links up to v1\.$/
+			/^This link was made by a newer version of the playground \(format v7\); this one reads links up to v2\.$/
 		);
 		expect(!result.ok && result.error.hint).toMatch(
 			/Update the page.*or ask the sender for a workspace file/
@@ -222,7 +222,12 @@ describe('decodeLink', () => {
 		const cases: [string, RegExp][] = [
 			['{', /its JSON part does not parse/],
 			['[]', /the state should be an object, but it is a list of 0/],
-			[stateJson((s) => (s.v = 2)), /v should be 1, but it is 2/],
+			[stateJson((s) => (s.v = 3)), /v should be 1 or 2, but it is 3/],
+			[stateJson((s) => (s.v = 2)), /its state says format v2, but the link starts with "v1\."/],
+			[
+				stateJson((s) => (plugin0(s).code = { language: 'wat', folder: 'x', files: [] })),
+				/plugins\[0\]\.code should be absent \(format v1 has no such field\)/
+			],
 			[stateJson((s) => (s.activeIndex = 1)), /activeIndex should be null or 0 to 0, but it is 1/],
 			[
 				stateJson((s) => ((plugin0(s).settings as Record<string, unknown>).timeoutMs = -3)),

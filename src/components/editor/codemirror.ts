@@ -18,7 +18,7 @@ import { EditorView, highlightSpecialChars, keymap, placeholder } from '@codemir
 import { tags } from '@lezer/highlight';
 import { findJsonError } from '../../lib/workspace/io';
 import type { InputMode } from '../../lib/workspace/types';
-import { SHARED_THEME } from './theme-spec';
+import { EDITING_THEME, SHARED_THEME } from './theme-spec';
 
 /** What the editor needs from its host component. */
 export interface InputEditorOptions {
@@ -58,18 +58,10 @@ const external = Annotation.define<boolean>();
 /** The shared editor theme, sized for an input, with the input editor's own tooltips and diagnostics. */
 const theme = EditorView.theme({
 	...SHARED_THEME,
+	...EDITING_THEME,
 	'.cm-scroller': { ...SHARED_THEME['.cm-scroller'], minHeight: '6.5rem', maxHeight: '24rem' },
-	'.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
 	'.cm-placeholder': { color: 'var(--muted)' },
-	'.cm-specialChar': { color: 'var(--err)' },
-	'.cm-tooltip': {
-		backgroundColor: 'var(--panel)',
-		color: 'var(--text)',
-		border: '1px solid var(--border)',
-		borderRadius: '6px'
-	},
-	'.cm-diagnostic': { fontFamily: 'var(--sans)' },
-	'.cm-diagnostic-error': { borderLeftColor: 'var(--err)' }
+	'.cm-specialChar': { color: 'var(--err)' }
 });
 
 /** JSON token colours, also from app.css, so they hold their contrast in both themes. */

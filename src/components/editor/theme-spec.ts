@@ -31,3 +31,16 @@ export const SHARED_THEME = {
 		backgroundColor: 'color-mix(in srgb, var(--accent) 20%, transparent)'
 	}
 } as const;
+
+/** The theme rules of the editors that edit (input and source): cursor, tooltips and lint diagnostics. */
+export const EDITING_THEME = {
+	'.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
+	'.cm-tooltip': {
+		backgroundColor: 'var(--panel)',
+		color: 'var(--text)',
+		border: '1px solid var(--border)',
+		borderRadius: '6px'
+	},
+	'.cm-diagnostic': { fontFamily: 'var(--sans)' },
+	'.cm-diagnostic-error': { borderLeftColor: 'var(--err)' }
+} as const;

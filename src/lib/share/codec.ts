@@ -5,11 +5,12 @@
  * Fragment grammar (ABNF, RFC 5234; after the `#`):
  *
  *     fragment = "v" version "." payload *( "&" param )
- *     version  = "1" / %x31-39 1*DIGIT      ; decimal, no leading zero; this build writes and reads 1
+ *     version  = "1" / %x31-39 1*DIGIT      ; decimal, no leading zero; this build reads 1 and 2
+ *                                          ; and writes 2 only for a state with plugins' source
  *     payload  = 1*( ALPHA / DIGIT / "-" / "_" )   ; base64url, no padding, of `frame`
  *     param    = name [ "=" value ]          ; "embed=1", "autorun=1"; unknown names are ignored
  *
- * Bytes of format v1:
+ * Bytes of formats v1 and v2 (v2's JSON may carry a plugin's source, `SharedPlugin.code`):
  *
  *     frame    = varint(len(deflated)) crc32(body) deflated   ; crc32 big-endian, 4 bytes
  *     deflated = deflate-raw(body)                            ; CompressionStream('deflate-raw')
@@ -43,7 +44,7 @@ import {
 } from './binary';
 import { shareFail, type ShareResult } from './errors';
 import { cleanShareState, Invalid, OverCap, readShareState, type BytesReader } from './schema';
-import { SHARE_VERSION, type ShareParams, type ShareState } from './state';
+import { SHARE_VERSION, type ShareParams, type ShareState, type ShareVersion } from './state';
 
 /**
  * The most a link may inflate to; inflation stops as soon as it passes this, so a zip bomb costs no more.
@@ -77,7 +78,7 @@ export async function encodeLink(
 	const crc = new Uint8Array(4);
 	new DataView(crc.buffer).setUint32(0, crc32(body));
 	const frame = concat([varint(deflated.byteLength), crc, deflated]);
-	return `v${SHARE_VERSION}.${toBase64Url(frame)}${paramsText({ embed: false, autorun: false, ...params })}`;
+	return `v${state.v}.${toBase64Url(frame)}${paramsText({ embed: false, autorun: false, ...params })}`;
 }
 
 /** A decoded link: the state as of the current format, its switches, and the format it was written in. */
@@ -110,7 +111,8 @@ const READERS: Record<
 	number,
 	(payload: string, offset: number) => Promise<ShareResult<{ state: ShareState }>>
 > = {
-	1: decodeV1
+	1: (payload, offset) => decodeFrame(payload, offset, 1),
+	2: (payload, offset) => decodeFrame(payload, offset, 2)
 };
 
 async function decode(link: string): Promise<ShareResult<DecodedLink>> {
@@ -128,7 +130,7 @@ async function decode(link: string): Promise<ShareResult<DecodedLink>> {
 	if (!match) {
 		return shareFail(
 			'foreign',
-			`"${clip(fragment)}" is not a Plugin Playground share link: the part after "#" of a share link starts with "v${SHARE_VERSION}.".`,
+			`"${clip(fragment)}" is not a Plugin Playground share link: the part after "#" of a share link starts with "v1." or "v${SHARE_VERSION}.".`,
 			'If someone sent you this link, ask them to use Share again and send what it copies; otherwise, load a plugin to start.'
 		);
 	}
@@ -164,9 +166,11 @@ async function decode(link: string): Promise<ShareResult<DecodedLink>> {
 const CUT_HINT =
 	'Copy the whole link again. Chat apps and email sometimes cut long links: ask the sender for a shorter one (without recorded results or KV data) or for a workspace file.';
 
-async function decodeV1(
+/** Reads the frame of a v1 or v2 link (the same bytes; v2's state may carry plugins' source). */
+async function decodeFrame(
 	payload: string,
-	offset: number
+	offset: number,
+	version: ShareVersion
 ): Promise<ShareResult<{ state: ShareState }>> {
 	const bad = /[^A-Za-z0-9_-]/.exec(payload);
 	if (bad) {
@@ -193,7 +197,7 @@ async function decodeV1(
 	if (payload.length < expected) {
 		return shareFail(
 			'truncated',
-			`The link is cut short: it has ${count(payload.length)} of the ${count(expected)} characters that should follow "v1.", so the workspace in it cannot be read.`,
+			`The link is cut short: it has ${count(payload.length)} of the ${count(expected)} characters that should follow "v${version}.", so the workspace in it cannot be read.`,
 			CUT_HINT
 		);
 	}
@@ -201,7 +205,7 @@ async function decodeV1(
 		const extra = payload.length - expected;
 		return shareFail(
 			'corrupted',
-			`The link has ${count(extra)} character${extra === 1 ? '' : 's'} more than it should (${count(payload.length)} after "v1." where its start says ${count(expected)}): something was added to it or its start was changed.`,
+			`The link has ${count(extra)} character${extra === 1 ? '' : 's'} more than it should (${count(payload.length)} after "v${version}." where its start says ${count(expected)}): something was added to it or its start was changed.`,
 			`Remove anything pasted after the link, then try again. ${COPY_AGAIN}`
 		);
 	}
@@ -239,10 +243,11 @@ async function decodeV1(
 	try {
 		if (typeof unpacked === 'string') throw new Error(unpacked);
 		const bytes = blobReader(body, unpacked.blobs);
-		return {
-			ok: true,
-			state: migrateV1(readShareState(unpacked.json, { bytes, unknownFields: 'reject' }))
-		};
+		const state = readShareState(unpacked.json, { bytes, unknownFields: 'reject' });
+		if (state.v !== version) {
+			throw new Error(`its state says format v${state.v}, but the link starts with "v${version}."`);
+		}
+		return { ok: true, state };
 	} catch (err) {
 		if (err instanceof OverCap) {
 			return shareFail(
@@ -258,11 +263,6 @@ async function decodeV1(
 			'Ask the sender to share again from the playground, or to send a workspace file.'
 		);
 	}
-}
-
-/** v1 is the current format, so there is nothing to change. A v2 turns this into the v1 → v2 step. */
-function migrateV1(state: ShareState): ShareState {
-	return state;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -15,6 +15,7 @@ import {
 	type Payload,
 	type TraceEvent
 } from '../trace/types';
+import type { SourceLanguage } from '../source/project';
 import type { InputMode, PaneLayout } from '../workspace/types';
 import { MAIN_MODULE } from '../wasm/module-set';
 import {
@@ -26,8 +27,10 @@ import {
 	type SharedAbi,
 	type SharedLinked,
 	type SharedPlugin,
+	type SharedCode,
 	type SharedSource,
-	type ShareState
+	type ShareState,
+	type ShareVersion
 } from './state';
 
 /** The first field that breaks the format: where, what it should be, and what it is. */
@@ -100,10 +103,13 @@ const liveBytes: BytesReader = (value, path) => {
 /** Reads and rebuilds a v1 state; throws `Invalid` at the first field that breaks the format. */
 export function readShareState(value: unknown, options: ReadOptions): ShareState {
 	const r = new Reader(options);
+	// Messages about unknown fields name the state's own version.
+	if (isObject(value) && value.v === 1) r.version = 1;
 	const o = r.object(value, '', ['v', 'plugins', 'activeIndex', 'layout']);
-	if (o.v !== SHARE_VERSION) throw new Invalid('v', `${SHARE_VERSION}`, o.v);
+	if (o.v !== 1 && o.v !== SHARE_VERSION) throw new Invalid('v', `1 or ${SHARE_VERSION}`, o.v);
+	const v: ShareVersion = o.v;
 	// Any number of plugins reads; opening keeps the first `SHARE_LIMITS.plugins` (see `toWorkspace`).
-	const plugins = r.list(o, 'plugins', '', (p, path) => r.plugin(p, path), Infinity);
+	const plugins = r.list(o, 'plugins', '', (p, path) => r.plugin(p, path, v), Infinity);
 	checkKvTotals(plugins);
 	const activeIndex = o.activeIndex === null ? null : r.integer(o, 'activeIndex', '', 0);
 	if (activeIndex !== null && activeIndex >= plugins.length) {
@@ -112,7 +118,7 @@ export function readShareState(value: unknown, options: ReadOptions): ShareState
 		throw new Invalid('activeIndex', expected, activeIndex);
 	}
 	return {
-		v: SHARE_VERSION,
+		v,
 		plugins,
 		activeIndex,
 		...r.optional(o, 'layout', (v) => r.layout(v, 'layout'))
@@ -148,11 +154,18 @@ const LOG_SETTINGS: readonly LogLevelSetting[] = [...LOG_LEVELS, 'silent'];
 const LOG_SOURCES: readonly LogSource[] = ['extism', 'host', 'stdout', 'stderr', 'sdk'];
 const ERROR_KINDS = Object.keys(ERROR_TITLES) as ErrorKind[];
 const SHA256 = /^[0-9a-f]{64}$/;
+const SOURCE_LANGUAGES: readonly SourceLanguage[] = ['assemblyscript', 'wat'];
+/** A source folder: it becomes a path the compiler reads, so no `..` or `/`. */
+const FOLDER = /^[a-z0-9][a-z0-9-]*$/;
+const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 /** Deeper hook arguments are refused rather than risking the stack on a hostile link. */
 const MAX_JSON_DEPTH = 64;
 
 /** Field readers bound to one set of options; each returns a fresh value built only from checked fields. */
 class Reader {
+	/** The format version being read, for messages: the newest until the state's `v` is known. */
+	version: ShareVersion = SHARE_VERSION;
+
 	constructor(private readonly options: ReadOptions) {}
 
 	object(v: unknown, path: string, fields: readonly string[]): Json {
@@ -162,7 +175,7 @@ class Reader {
 			if (extra !== undefined) {
 				throw new Invalid(
 					at(path, extra),
-					`absent (format v${SHARE_VERSION} has no such field)`,
+					`absent (format v${this.version} has no such field)`,
 					v[extra]
 				);
 			}
@@ -293,7 +306,7 @@ class Reader {
 		return { left: this.number(o, 'left', path), right: this.number(o, 'right', path) };
 	}
 
-	plugin(v: unknown, path: string): SharedPlugin {
+	plugin(v: unknown, path: string, version: ShareVersion): SharedPlugin {
 		const o = this.object(v, path, [
 			'name',
 			'source',
@@ -304,7 +317,9 @@ class Reader {
 			'settings',
 			'kv',
 			'abi',
-			'recorded'
+			'recorded',
+			// Source travels from format v2 on.
+			...(version >= 2 ? ['code'] : [])
 		]);
 		const source = this.source(o.source, at(path, 'source'));
 		return {
@@ -325,7 +340,60 @@ class Reader {
 				)
 			),
 			...this.optional(o, 'abi', (abi) => this.abi(abi, at(path, 'abi'))),
-			...this.optional(o, 'recorded', (rec) => this.recorded(rec, at(path, 'recorded')))
+			...this.optional(o, 'recorded', (rec) => this.recorded(rec, at(path, 'recorded'))),
+			...(version >= 2 ? this.optional(o, 'code', () => this.code(o, path, source)) : {})
+		};
+	}
+
+	/**
+	 * A plugin's source: its language, folder and files (1 to `SHARE_LIMITS.sourceFiles`, the entry first),
+	 * and the compiler that built it. Its module's sha256 is its `source`'s, so that must name one.
+	 */
+	code(o: Json, path: string, main: SharedSource): SharedCode {
+		const where = at(path, 'code');
+		if (main.kind !== 'file-only' && !(main.kind === 'example' && main.sha256)) {
+			throw new Invalid(
+				at(path, 'source'),
+				'a file-only module or an example with its sha256 (the module the code builds)',
+				main
+			);
+		}
+		const c = this.object(o.code, where, ['language', 'folder', 'files', 'compiler']);
+		const folder = this.name(c, 'folder', where);
+		if (!FOLDER.test(folder)) {
+			throw new Invalid(at(where, 'folder'), 'a lowercase kebab-case folder name', folder);
+		}
+		const names = new Set<string>();
+		const files = this.list(
+			c,
+			'files',
+			where,
+			(f, p) => {
+				const file = this.object(f, p, ['name', 'text']);
+				const name = this.name(file, 'name', p);
+				if (!FILE_NAME.test(name) || names.has(name)) {
+					throw new Invalid(
+						at(p, 'name'),
+						'a file name (letters, digits, -, _, .) no other file has',
+						name
+					);
+				}
+				names.add(name);
+				return { name, text: this.string(file, 'text', p) };
+			},
+			SHARE_LIMITS.sourceFiles
+		);
+		if (files.length === 0)
+			throw new Invalid(at(where, 'files'), 'a list of at least one file', files);
+		const compiler = this.object(c.compiler, at(where, 'compiler'), ['name', 'version']);
+		return {
+			language: this.oneOf(c, 'language', where, SOURCE_LANGUAGES),
+			folder,
+			files,
+			compiler: {
+				name: this.name(compiler, 'name', at(where, 'compiler')),
+				version: this.name(compiler, 'version', at(where, 'compiler'))
+			}
 		};
 	}
 

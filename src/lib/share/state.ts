@@ -18,10 +18,18 @@ import {
 	type PluginState,
 	type WorkspaceState
 } from '../workspace/types';
+import type { CompilerId, SourceFile, SourceLanguage } from '../source/project';
 import { deflatedSize } from './binary';
 
-/** The share format version this build writes, and the newest it reads. */
-export const SHARE_VERSION = 1;
+/**
+ * The newest share format version this build reads. It writes the oldest that holds the state: v1 unless
+ * a plugin travels as its source (`SharedPlugin.code`, new in v2), so links without source still open in
+ * builds that read v1 only.
+ */
+export const SHARE_VERSION = 2;
+
+/** A share format version this build reads. */
+export type ShareVersion = 1 | 2;
 
 /**
  * The most a plugin's bytes may take, raw-deflated, to travel inside a link; bigger ones go by URL.
@@ -58,7 +66,9 @@ export const SHARE_LIMITS = {
 	 * Modules linked into one plugin by name; each is compiled in the plugin's worker. More refuse the link.
 	 * Real manifests list a few: a main module and a library or two.
 	 */
-	linkedModules: 16
+	linkedModules: 16,
+	/** Source files of one plugin (format v2): a plugin's folder holds a few. */
+	sourceFiles: 16
 } as const;
 
 /** Where a shared plugin's bytes come from. */
@@ -108,6 +118,20 @@ export interface RecordedCall {
 	trace: CallTrace;
 }
 
+/**
+ * A plugin's source (format v2): the receiver rebuilds its module when Run is pressed and compares the
+ * result with the plugin's sha256 (that of its `source`: an example's, or a file-only module's).
+ */
+export interface SharedCode {
+	language: SourceLanguage;
+	/** The folder under `examples/` it builds in (it may import `../_shared/…`). */
+	folder: string;
+	/** The files, the entry first. */
+	files: SourceFile[];
+	/** The compiler that built the sender's module. */
+	compiler: CompilerId;
+}
+
 /** One plugin of a shared workspace. */
 export interface SharedPlugin {
 	/** The name shown on the plugin's tab. */
@@ -128,11 +152,13 @@ export interface SharedPlugin {
 	kv?: Record<string, Uint8Array>;
 	abi?: SharedAbi;
 	recorded?: RecordedCall;
+	/** The plugin's source (v2 only), when it was built in the page. */
+	code?: SharedCode;
 }
 
-/** The shareable workspace, format version 1. */
+/** The shareable workspace, format version 1 or 2 (which adds `SharedPlugin.code`). */
 export interface ShareState {
-	v: typeof SHARE_VERSION;
+	v: ShareVersion;
 	plugins: SharedPlugin[];
 	/** Which plugin is shown; null when none is. */
 	activeIndex: number | null;
@@ -160,6 +186,8 @@ export interface ShareInput {
 	abi?: ReadonlyMap<string, SharedAbi>;
 	/** Recorded calls to carry, by plugin id. */
 	recorded?: ReadonlyMap<string, RecordedCall>;
+	/** The source of plugins built in the page, by plugin id: they travel as it instead of their bytes. */
+	code?: ReadonlyMap<string, SharedCode>;
 }
 
 /** Something the sender should know about what the share holds. */
@@ -212,7 +240,18 @@ export async function fromWorkspace(
 		const budget = { left: inlineLimit, limit: inlineLimit };
 		const bytesOf = input.linked?.get(plugin.id);
 		const own: ShareNote[] = [];
-		const source = await mainSource(plugin, input.modules.get(plugin.id), budget, own);
+		const code = input.code?.get(plugin.id);
+		const bytes = input.modules.get(plugin.id);
+		const source =
+			code && plugin.source.kind !== 'example' && plugin.sha256 && bytes
+				? // Its source is far smaller than its bytes, and the receiver rebuilds it on Run.
+					({
+						kind: 'file-only',
+						name: sourceName(plugin.source),
+						sha256: plugin.sha256,
+						size: bytes.byteLength
+					} as const)
+				: await mainSource(plugin, bytes, budget, own);
 		const linked: SharedLinked[] = [];
 		for (const module of linkedModules) {
 			const carried = await moduleSource(
@@ -260,9 +299,12 @@ export async function fromWorkspace(
 		if (abi) shared.abi = abi;
 		const recorded = input.recorded?.get(plugin.id);
 		if (recorded) shared.recorded = recorded;
+		if (code) shared.code = code;
 		plugins.push(shared);
 	}
-	const state: ShareState = { v: SHARE_VERSION, plugins, activeIndex };
+	// v2 only when it is needed, so a link without source opens in builds that read v1 alone.
+	const v = plugins.some((p) => p.code) ? 2 : 1;
+	const state: ShareState = { v, plugins, activeIndex };
 	if (input.workspace.layout) state.layout = input.workspace.layout;
 	return { state, notes };
 }
@@ -405,6 +447,8 @@ export interface OpenedPlugin {
 	abi?: SharedAbi;
 	/** Shown marked as recorded; its trace's `pluginId` is the new plugin's id. */
 	recorded?: RecordedCall;
+	/** The plugin's source: nothing builds on open; Run rebuilds it and checks the sha256. */
+	code?: SharedCode;
 }
 
 /** A share, ready to open. */
@@ -457,13 +501,14 @@ export function toWorkspace(
 			source: shared.source,
 			linked,
 			missing:
-				shared.source.kind === 'file-only'
+				shared.source.kind === 'file-only' && !shared.code
 					? missingMessage(shared.source)
 					: absent?.source.kind === 'file-only'
 						? missingLinkedMessage(shared.name, absent.name, absent.source)
 						: null
 		};
 		if (shared.abi) opened.abi = shared.abi;
+		if (shared.code) opened.code = shared.code;
 		if (shared.recorded) {
 			opened.recorded = { ...shared.recorded, trace: { ...shared.recorded.trace, pluginId: id } };
 		}

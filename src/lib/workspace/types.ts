@@ -1,4 +1,5 @@
 import type { HostSettings } from '../host/settings';
+import type { ExampleLanguage } from '../source/project';
 
 /** Where a plugin came from; enough to load it again. */
 export type PluginSource =
@@ -90,6 +91,10 @@ export interface ExampleMeta {
 	abi?: string;
 	/** Other modules of the example's manifest, linked into the main one (`file`) by name. */
 	linked?: { name: string; file: string; size: number; sha256: string }[];
+	/** The language of the example's source (`assemblyscript`, `wat`, `c`). */
+	language?: ExampleLanguage;
+	/** The example's source files under `examples/<name>/src/`, the entry first. */
+	sources?: string[];
 	/** For bub examples: the hook → export bindings of its Bub config entry. */
 	hooks?: Record<string, string>;
 	file: string;
