@@ -96,7 +96,9 @@ describe('ASC_LIBRARY', () => {
 		expect([...ASC_LIBRARY.keys()].sort()).toEqual([
 			'examples/_shared/abort.ts',
 			'examples/_shared/bub.ts',
+			'examples/_shared/harmont.ts',
 			'examples/_shared/host.ts',
+			'examples/_shared/studiobrain.ts',
 			'examples/_shared/util.ts',
 			'node_modules/@extism/as-pdk/index.ts',
 			'node_modules/@extism/as-pdk/lib/env.ts',
