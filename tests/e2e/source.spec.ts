@@ -164,3 +164,44 @@ test('a bub hook written from its template changes the decoded result', async ({
 	await abi.getByRole('button', { name: 'Call hook' }).click();
 	await expect(decoded).toContainText('Be terse: Summarise my unread email', { timeout: 90_000 });
 });
+
+test('edited and built source comes back after a reload, and the plugin runs as built', async ({
+	page
+}) => {
+	test.setTimeout(150_000);
+	await openApp(page);
+	await pickExample(page, 'Greet');
+	let pane = await openSource(page);
+	let editor = pane.getByRole('textbox', { name: 'Source code' });
+	await editor.getByText("outputText('Hello, ' + name + '!');").click();
+	await selectAfterIndent(page, "outputText('".length, 'Hello'.length);
+	await page.keyboard.insertText('Howdy');
+	await page.keyboard.press('ControlOrMeta+s');
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
+		timeout: 90_000
+	});
+	// A second edit, not built: the reload must say Run builds first, and keep the built module meanwhile.
+	await editor.getByText("outputText('Howdy, ' + name + '!');").click();
+	await selectAfterIndent(page, "outputText('Howdy".length, ','.length);
+	await page.keyboard.insertText(';');
+	await expect(editor).toContainText("outputText('Howdy; ' + name + '!');");
+	// Autosave settles half a second after the last change.
+	await page.waitForTimeout(800);
+
+	await page.reload();
+	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
+	pane = page.getByRole('region', { name: 'Source' });
+	editor = pane.getByRole('textbox', { name: 'Source code' });
+	await expect(editor).toContainText("outputText('Howdy; ' + name + '!');");
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(
+		'Changed: Run builds first'
+	);
+	// Put the built text back: the module loaded after the reload is the one built from it.
+	await editor.getByText("outputText('Howdy; ' + name + '!');").click();
+	await selectAfterIndent(page, "outputText('Howdy".length, ';'.length);
+	await page.keyboard.insertText(',');
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Up to date');
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Howdy, Wörld 🌍!');
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Up to date');
+});
