@@ -171,6 +171,9 @@ test('edited and built source comes back after a reload, and the plugin runs as 
 	test.setTimeout(150_000);
 	await openApp(page);
 	await pickExample(page, 'Greet');
+	// A call of the shipped module first, so History has two builds to tell apart.
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, Wörld 🌍!');
 	let pane = await openSource(page);
 	let editor = pane.getByRole('textbox', { name: 'Source code' });
 	await editor.getByText("outputText('Hello, ' + name + '!');").click();
@@ -204,4 +207,9 @@ test('edited and built source comes back after a reload, and the plugin runs as 
 	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Howdy, Wörld 🌍!');
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Up to date');
+	// History (newest first), kept across the reload, says which build each call ran.
+	const history = page.getByRole('region', { name: 'History' }).getByRole('listitem');
+	await expect(history).toHaveCount(2);
+	await expect(history.nth(0)).toContainText(/build 2 · [0-9a-f]{7}/);
+	await expect(history.nth(1)).toContainText(/build 1 · [0-9a-f]{7}/);
 });
