@@ -214,16 +214,25 @@ export class SourceState {
 		this.status = 'ready';
 	}
 
-	/** The source to share: that of the loaded module, when it was built here; null otherwise. */
-	shared(): SharedCode | null {
+	/**
+	 * The source to share: that of the loaded module, when it was built here, or a link's source not built
+	 * yet (it travels on as it came, with the module it should build); null otherwise.
+	 */
+	shared(): (SharedCode & { sha256: string }) | null {
 		const project = this.project;
 		const build = this.#lastBuild;
-		if (!project || !build || build.sha256 !== this.#session.sha256) return null;
+		const expected = this.#standIn ? this.expected : null;
+		const from =
+			build && build.sha256 === this.#session.sha256
+				? build
+				: expected && { files: project?.files ?? [], ...expected };
+		if (!project || !from) return null;
 		return {
 			language: project.language,
 			folder: project.folder,
-			files: build.files.map((f) => ({ ...f })),
-			compiler: { ...build.compiler }
+			files: from.files.map((f) => ({ ...f })),
+			compiler: { ...from.compiler },
+			sha256: from.sha256
 		};
 	}
 
@@ -367,8 +376,11 @@ export function exampleWithSource(
 /** Each session's source state, created on first use. */
 const states = new WeakMap<PluginSession, SourceState>();
 
-/** The source a share carries for a session: that of its module when it was built in the page. */
-export function sharedCodeOf(session: PluginSession): SharedCode | null {
+/**
+ * The source a share carries for a session, with the sha256 of the module it builds: that of its module
+ * when it was built in the page, or a link's source not built yet.
+ */
+export function sharedCodeOf(session: PluginSession): (SharedCode & { sha256: string }) | null {
 	return states.get(session)?.shared() ?? null;
 }
 

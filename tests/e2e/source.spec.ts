@@ -122,6 +122,11 @@ test('a link carrying source reopens in a fresh context, rebuilds on Run and mat
 		"outputText('Salut, ' + name + '!');"
 	);
 	await expect(receiver.getByRole('region', { name: 'Output' })).not.toContainText('Salut');
+	// Shared on before it is built, the plugin still travels as its source (a v2 link).
+	await receiver.getByRole('button', { name: 'Share', exact: true }).click();
+	const reshare = receiver.getByRole('dialog', { name: 'Share this workspace' });
+	await expect(reshare.getByRole('textbox', { name: 'Share link' })).toHaveValue(/#v2\./);
+	await reshare.getByRole('button', { name: 'Close' }).click();
 
 	await receiver.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(received.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
