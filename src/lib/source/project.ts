@@ -63,7 +63,10 @@ export function isRawAssemblyScript(text: string): boolean {
 	return /from\s+['"]\.\.\/_shared\/raw['"]/.test(text);
 }
 
-/** The asc arguments for a project: the same entry, abort handler and flags as scripts/build-examples.mjs. */
+/**
+ * The asc arguments for a project: the same entry, abort handler and flags as scripts/build-examples.mjs
+ * (which builds no raw-ABI AssemblyScript example; templates build only here).
+ */
 export function ascArguments(project: SourceProject): string[] {
 	const entry = entryFile(project);
 	const path = projectPath(project, entry.name);
