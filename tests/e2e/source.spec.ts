@@ -218,3 +218,24 @@ test('edited and built source comes back after a reload, and the plugin runs as 
 	await expect(history.nth(0)).toContainText(/build 2 · [0-9a-f]{7}/);
 	await expect(history.nth(1)).toContainText(/build 1 · [0-9a-f]{7}/);
 });
+
+test('a Bifrost hook from its template builds without Extism and is called as a Bifrost hook', async ({
+	page
+}) => {
+	test.setTimeout(180_000);
+	await openApp(page);
+	await page.getByRole('button', { name: 'New plugin' }).click();
+	const dialog = page.getByRole('dialog', { name: 'New plugin from a template' });
+	await dialog.getByRole('radio', { name: /Bifrost hook: pre_hook/ }).check();
+	await dialog.getByRole('button', { name: 'Create' }).click();
+	const pane = page.getByRole('region', { name: 'Source' });
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
+		timeout: 90_000
+	});
+	// Detected from its exports: a raw module with malloc, free and revision 3's pre_hook.
+	await expect(page.getByRole('combobox', { name: 'Hook ABI' })).toHaveValue('bifrost');
+	const abi = page.getByRole('region', { name: 'Hook ABI' });
+	await abi.getByRole('combobox', { name: 'Hook' }).selectOption('pre_hook');
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	await expect(abi.getByRole('region', { name: 'Decoded result' })).toContainText('"template"');
+});
