@@ -935,6 +935,7 @@ export class PluginSession {
 		if (this.status !== 'ready' || !this.#host) return null;
 		const id = ++this.#callId;
 		this.#live = newTrace(id, { id: this.id, name: this.name }, exportName, Date.now());
+		if (this.sha256) this.#live.module = this.sha256;
 		if (start) appendEvents(this.#live, [start]);
 		this.trace = this.#live;
 		this.#eventCount = 0;

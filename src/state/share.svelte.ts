@@ -77,9 +77,16 @@ export class Sharing {
 		const recorded = new Map<string, RecordedCall>();
 		const abi = new Map<string, SharedAbi>();
 		const code = new Map<string, SharedCode>();
+		const workspace = ws.snapshot();
 		for (const session of ws.sessions) {
-			const built = sharedCodeOf(session);
-			if (built) code.set(session.id, built);
+			const source = sharedCodeOf(session);
+			if (source) {
+				const { sha256, ...built } = source;
+				code.set(session.id, built);
+				// A link's source not built yet holds a stand-in: the share names the module it builds.
+				const plugin = workspace.plugins.find((p) => p.id === session.id);
+				if (plugin) plugin.sha256 = sha256;
+			}
 			const shared = session.abi.shared();
 			if (shared) abi.set(session.id, shared);
 			if (session.bytes) modules.set(session.id, session.bytes);
@@ -94,7 +101,7 @@ export class Sharing {
 				});
 			}
 		}
-		return fromWorkspace({ workspace: ws.snapshot(), modules, linked, kv, recorded, abi, code });
+		return fromWorkspace({ workspace, modules, linked, kv, recorded, abi, code });
 	}
 
 	/** A link to the open workspace, with its Markdown and embed snippets. */

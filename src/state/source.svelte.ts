@@ -14,6 +14,7 @@ import {
 	type SourceFile,
 	type SourceProject
 } from '../lib/source/project';
+import type { SavedCode } from '../lib/source/saved';
 import type { SharedCode } from '../lib/share/state';
 import type { ExampleMeta } from '../lib/workspace/types';
 import type { BuildResult, CompilerApi } from '../../workers/compiler-protocol';
@@ -135,8 +136,8 @@ export class SourceState {
 	expected = $state.raw<ExpectedBuild | null>(null);
 	/** The text of the files the loaded module was built from; null when the loaded module is not built from them. */
 	#builtFrom = $state<string | null>(null);
-	/** The files of the last good build in this page, which a share link carries. */
-	#builtFiles: SourceFile[] | null = null;
+	/** The last good build in this page (or before a reload): its files travel in share links. */
+	#lastBuild: { files: SourceFile[]; sha256: string; compiler: CompilerId } | null = null;
 	/** True while the session holds a stand-in module, not one built from this source. */
 	#standIn = false;
 	/** The export a link named, chosen again once the first build brings it. */
@@ -213,16 +214,82 @@ export class SourceState {
 		this.status = 'ready';
 	}
 
-	/** The source to share: that of the loaded module, when it was built here; null otherwise. */
-	shared(): SharedCode | null {
+	/**
+	 * The source to share: that of the loaded module, when it was built here, or a link's source not built
+	 * yet (it travels on as it came, with the module it should build); null otherwise.
+	 */
+	shared(): (SharedCode & { sha256: string }) | null {
 		const project = this.project;
-		if (!project || !this.built || !this.#builtFiles) return null;
+		const build = this.#lastBuild;
+		const expected = this.#standIn ? this.expected : null;
+		const from =
+			build && build.sha256 === this.#session.sha256
+				? build
+				: expected && { files: project?.files ?? [], ...expected };
+		if (!project || !from) return null;
 		return {
 			language: project.language,
 			folder: project.folder,
-			files: this.#builtFiles.map((f) => ({ ...f })),
-			compiler: { ...this.built.compiler }
+			files: from.files.map((f) => ({ ...f })),
+			compiler: { ...from.compiler },
+			sha256: from.sha256
 		};
+	}
+
+	/**
+	 * The source as the workspace saves it; null when there is nothing of the page's own to keep (an
+	 * example's shipped source, unedited, is read again after a reload).
+	 */
+	saved(): SavedCode | null {
+		const project = this.project;
+		if (!project || this.readOnly) return null;
+		const changed = this.changed;
+		const build = this.#lastBuild;
+		if (!this.adopted && !changed && !build) return null;
+		const files = project.files.map((f) => ({ ...f }));
+		const code: SavedCode = { language: project.language, folder: project.folder, files, changed };
+		if (build) {
+			code.built = { sha256: build.sha256, compiler: { ...build.compiler } };
+			if (build.files !== project.files) code.built.files = build.files.map((f) => ({ ...f }));
+		}
+		if (this.expected) code.expected = $state.snapshot(this.expected) as ExpectedBuild;
+		return code;
+	}
+
+	/**
+	 * Takes back saved source after a reload, once the session loaded its module: a saved build counts
+	 * only when that module is the one loaded (its bytes may be gone from storage).
+	 */
+	restore(saved: SavedCode, exportName: string): void {
+		const project: SourceProject = {
+			language: saved.language,
+			folder: saved.folder,
+			files: saved.files
+		};
+		const build = saved.built?.sha256 === this.#session.sha256 ? saved.built : undefined;
+		this.project = project;
+		this.#lastBuild = build
+			? { files: build.files ?? project.files, sha256: build.sha256, compiler: build.compiler }
+			: null;
+		const builtFiles = build
+			? build.files
+			: this.#session.source.kind === 'example'
+				? undefined
+				: null;
+		// Saved files that changed since the build, without the build's own, match no loaded module.
+		this.#builtFrom =
+			builtFiles === null || (saved.changed && !builtFiles)
+				? null
+				: fingerprint(builtFiles ?? project.files);
+		this.#standIn = !build && this.#session.source.kind !== 'example';
+		this.expected = saved.expected ?? null;
+		if (this.#standIn) {
+			// The stand-in module lacks the export; Run brings it with the build.
+			this.#wantedExport = exportName;
+			this.#session.exportName = exportName;
+		}
+		this.adopted = true;
+		this.status = 'ready';
 	}
 
 	/** Replaces the entry file's text (the editor edits the entry file). */
@@ -262,7 +329,7 @@ export class SourceState {
 		if (!loaded.ok) return false;
 		this.#standIn = false;
 		this.#builtFrom = from;
-		this.#builtFiles = project.files;
+		this.#lastBuild = { files: project.files, sha256: result.sha256, compiler: result.compiler };
 		const wanted = this.#wantedExport;
 		this.#wantedExport = null;
 		if (wanted && this.#session.callable.includes(wanted)) this.#session.exportName = wanted;
@@ -309,9 +376,17 @@ export function exampleWithSource(
 /** Each session's source state, created on first use. */
 const states = new WeakMap<PluginSession, SourceState>();
 
-/** The source a share carries for a session: that of its module when it was built in the page. */
-export function sharedCodeOf(session: PluginSession): SharedCode | null {
+/**
+ * The source a share carries for a session, with the sha256 of the module it builds: that of its module
+ * when it was built in the page, or a link's source not built yet.
+ */
+export function sharedCodeOf(session: PluginSession): (SharedCode & { sha256: string }) | null {
 	return states.get(session)?.shared() ?? null;
+}
+
+/** The source the workspace saves for a session, if it has any of its own. */
+export function savedCodeOf(session: PluginSession): SavedCode | null {
+	return states.get(session)?.saved() ?? null;
 }
 
 /** The source state of a session; the session's Run builds first when its source changed. */

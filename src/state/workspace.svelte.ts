@@ -20,6 +20,8 @@ import {
 } from '../lib/workspace/types';
 import { tabMemoryBudget } from './memory-budget';
 import { keepable, keepNotice } from '../lib/workspace/keep';
+import { readSavedCode } from '../lib/source/saved';
+import { savedCodeOf, sourceOf } from './source.svelte';
 import { PluginSession, type LinkedBytes } from './plugin-session.svelte';
 import { keepSpare } from './spare-worker';
 import { nameModules } from '../lib/wasm/module-set';
@@ -75,6 +77,8 @@ export class Workspace {
 	/** The storage all sessions share. */
 	readonly storage: Storage;
 	#nextId = 1;
+	/** Modules built in the page already kept in storage, so a save does not write them again. */
+	readonly #keptBuilds = new Set<string>();
 
 	constructor(storage = new Storage()) {
 		this.storage = storage;
@@ -105,7 +109,10 @@ export class Workspace {
 	snapshot(): WorkspaceState {
 		return {
 			v: 1,
-			plugins: this.sessions.map((s) => s.snapshot()),
+			plugins: this.sessions.map((s) => {
+				const code = savedCodeOf(s);
+				return code ? { ...s.snapshot(), code } : s.snapshot();
+			}),
 			activeId: this.activeId,
 			layout: { ...this.layout }
 		};
@@ -252,6 +259,7 @@ export class Workspace {
 	async save(): Promise<void> {
 		if (!this.restored) return;
 		const state = this.snapshot();
+		await this.#keepBuilds(state);
 		const saved = await this.storage.workspaceSet(`ws:${this.id}`, state);
 		if (!saved.ok) {
 			this.error = saved.error;
@@ -355,6 +363,19 @@ export class Workspace {
 		return modules && this.#open(state, bytes, true, modules);
 	}
 
+	/** Keeps the modules built in the page, so the saved state's sha256 finds them after a reload. */
+	async #keepBuilds(state: WorkspaceState): Promise<void> {
+		for (const plugin of state.plugins) {
+			const sha256 = plugin.code?.built?.sha256;
+			if (!sha256 || sha256 !== plugin.sha256 || this.#keptBuilds.has(sha256)) continue;
+			const bytes = this.sessions.find((s) => s.id === plugin.id)?.bytes;
+			if (!bytes || !keepable(bytes.byteLength)) continue;
+			const kept = await this.storage.blobPut(sha256, bytes, plugin.name);
+			if (kept.ok) this.#keptBuilds.add(sha256);
+			else this.error = kept.error;
+		}
+	}
+
 	async #readRecent(): Promise<RecentEntry[]> {
 		const got = await this.storage.workspaceGet<RecentEntry[]>(RECENT_KEY);
 		return got.ok && Array.isArray(got.value) ? got.value : [];
@@ -379,7 +400,10 @@ export class Workspace {
 			if (!linked) lost.push(plugin.name);
 			// Saved state is not checked on the way in; an older build saved timeouts no timer can wait.
 			const settings = withUsableTimeout(plugin.settings);
-			if (bytes && linked) await this.#open({ ...plugin, settings }, bytes, false, linked);
+			if (!bytes || !linked) continue;
+			const session = await this.#open({ ...plugin, settings }, bytes, false, linked);
+			const code = readSavedCode(plugin.code);
+			if (code) sourceOf(session).restore(code, plugin.exportName);
 		}
 		if (lost.length) {
 			this.error = fail(

@@ -2,7 +2,9 @@
 // rebuilt from their shipped sources give the bytes `npm run examples` built, an edit changes what the
 // plugin returns, and a broken source fails at its line and column while the last good module stays.
 import { describe, expect, it } from 'vitest';
-import { TEMPLATES, templateProject } from '../../src/lib/source/templates';
+import { detectProfile } from '../../src/lib/abi/registry';
+import { TEMPLATES, templateProject, type PluginTemplate } from '../../src/lib/source/templates';
+import type { PluginSession } from '../../src/state/plugin-session.svelte';
 import { EMPTY_MODULE, SourceState } from '../../src/state/source.svelte';
 import { disposedAfterEach, examples, openBytes, openExample } from './helpers';
 
@@ -87,8 +89,23 @@ describe('compiler worker', () => {
 		'kv-counter': /^\{"visits":1\}$/,
 		logger: /^logged 4 lines$/,
 		'bub-prompt': /^\{"value": "Please answer briefly: Summarise my unread email"\}$/,
-		'bub-stream': /"kind": "final", "data": \{"text": "You said: Summarise my unread email"\}/
+		'bub-stream': /"kind": "final", "data": \{"text": "You said: Summarise my unread email"\}/,
+		'bifrost-hook':
+			/^\{"context": \{"template": "seen", "request_id": "abc-123"\}, "request": \{"provider": "openai", .*\}, "short_circuit": null, "has_short_circuit": false, "error": ""\}$/,
+		harmont: /^\{"exit_code": 0, "message": "Hello from my Harmont plugin!"\}$/,
+		// The body is {"message": "Hello, world"} as byte numbers: 123 is "{".
+		studiobrain: /^\{"status": 200, "headers": \[.*\], "body": \[123,34,109,/
 	};
+
+	/** Calls a template's export as its ABI's host would: a raw-ABI one through its own allocator. */
+	async function callTemplate(session: PluginSession, template: PluginTemplate) {
+		if (template.abi !== 'bifrost') return run(session, template.input);
+		const outcome = await session.runRaw({
+			export: template.export,
+			inputs: [new TextEncoder().encode(template.input)]
+		});
+		return new TextDecoder().decode(outcome?.result?.bytes ?? undefined);
+	}
 
 	it.each(TEMPLATES.map((t) => [t.id, t] as const))(
 		'builds the %s template and runs it as it is',
@@ -99,7 +116,8 @@ describe('compiler worker', () => {
 			source.adopt(await templateProject(template), false, null, template.export);
 			await buildOk(source);
 			expect(session.exportName).toBe(template.export);
-			expect(await run(session, template.input)).toMatch(ANSWERS[template.id]!);
+			expect(detectProfile(session.info)?.id ?? null).toBe(template.abi ?? null);
+			expect(await callTemplate(session, template)).toMatch(ANSWERS[template.id]!);
 		},
 		120_000
 	);

@@ -122,6 +122,11 @@ test('a link carrying source reopens in a fresh context, rebuilds on Run and mat
 		"outputText('Salut, ' + name + '!');"
 	);
 	await expect(receiver.getByRole('region', { name: 'Output' })).not.toContainText('Salut');
+	// Shared on before it is built, the plugin still travels as its source (a v2 link).
+	await receiver.getByRole('button', { name: 'Share', exact: true }).click();
+	const reshare = receiver.getByRole('dialog', { name: 'Share this workspace' });
+	await expect(reshare.getByRole('textbox', { name: 'Share link' })).toHaveValue(/#v2\./);
+	await reshare.getByRole('button', { name: 'Close' }).click();
 
 	await receiver.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(received.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
@@ -163,4 +168,74 @@ test('a bub hook written from its template changes the decoded result', async ({
 	// Calling the hook builds the changed source first.
 	await abi.getByRole('button', { name: 'Call hook' }).click();
 	await expect(decoded).toContainText('Be terse: Summarise my unread email', { timeout: 90_000 });
+});
+
+test('edited and built source comes back after a reload, and the plugin runs as built', async ({
+	page
+}) => {
+	test.setTimeout(150_000);
+	await openApp(page);
+	await pickExample(page, 'Greet');
+	// A call of the shipped module first, so History has two builds to tell apart.
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, Wörld 🌍!');
+	let pane = await openSource(page);
+	let editor = pane.getByRole('textbox', { name: 'Source code' });
+	await editor.getByText("outputText('Hello, ' + name + '!');").click();
+	await selectAfterIndent(page, "outputText('".length, 'Hello'.length);
+	await page.keyboard.insertText('Howdy');
+	await page.keyboard.press('ControlOrMeta+s');
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
+		timeout: 90_000
+	});
+	// A second edit, not built: the reload must say Run builds first, and keep the built module meanwhile.
+	await editor.getByText("outputText('Howdy, ' + name + '!');").click();
+	await selectAfterIndent(page, "outputText('Howdy".length, ','.length);
+	await page.keyboard.insertText(';');
+	await expect(editor).toContainText("outputText('Howdy; ' + name + '!');");
+	// Autosave settles half a second after the last change.
+	await page.waitForTimeout(800);
+
+	await page.reload();
+	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
+	pane = page.getByRole('region', { name: 'Source' });
+	editor = pane.getByRole('textbox', { name: 'Source code' });
+	await expect(editor).toContainText("outputText('Howdy; ' + name + '!');");
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(
+		'Changed: Run builds first'
+	);
+	// Put the built text back: the module loaded after the reload is the one built from it.
+	await editor.getByText("outputText('Howdy; ' + name + '!');").click();
+	await selectAfterIndent(page, "outputText('Howdy".length, ';'.length);
+	await page.keyboard.insertText(',');
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Up to date');
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Howdy, Wörld 🌍!');
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Up to date');
+	// History (newest first), kept across the reload, says which build each call ran.
+	const history = page.getByRole('region', { name: 'History' }).getByRole('listitem');
+	await expect(history).toHaveCount(2);
+	await expect(history.nth(0)).toContainText(/build 2 · [0-9a-f]{7}/);
+	await expect(history.nth(1)).toContainText(/build 1 · [0-9a-f]{7}/);
+});
+
+test('a Bifrost hook from its template builds without Extism and is called as a Bifrost hook', async ({
+	page
+}) => {
+	test.setTimeout(180_000);
+	await openApp(page);
+	await page.getByRole('button', { name: 'New plugin' }).click();
+	const dialog = page.getByRole('dialog', { name: 'New plugin from a template' });
+	await dialog.getByRole('radio', { name: /Bifrost hook: pre_hook/ }).check();
+	await dialog.getByRole('button', { name: 'Create' }).click();
+	const pane = page.getByRole('region', { name: 'Source' });
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
+		timeout: 90_000
+	});
+	// Detected from its exports: a raw module with malloc, free and revision 3's pre_hook.
+	await expect(page.getByRole('combobox', { name: 'Hook ABI' })).toHaveValue('bifrost');
+	const abi = page.getByRole('region', { name: 'Hook ABI' });
+	await abi.getByRole('combobox', { name: 'Hook' }).selectOption('pre_hook');
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	await expect(abi.getByRole('region', { name: 'Decoded result' })).toContainText('"template"');
 });

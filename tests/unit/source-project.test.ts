@@ -43,6 +43,20 @@ describe('ascArguments', () => {
 		expect(script).not.toMatch(/'--optimizeLevel'/);
 		expect(ascOptions.flags).toContain('--use');
 	});
+
+	it('builds a raw-ABI plugin (one importing ../_shared/raw) with its own abort, so it imports nothing', () => {
+		const raw: SourceProject = {
+			...project,
+			files: [{ name: 'index.ts', text: "import { packText } from '../_shared/raw';" }]
+		};
+		const args = ascArguments(raw);
+		expect(args.slice(0, 3)).toEqual(['examples/greet/index.ts', '--outFile', 'plugin.wasm']);
+		expect(args).not.toContain(ascOptions.abortEntry);
+		expect(args[args.indexOf('--use') + 1]).toBe('abort=examples/_shared/raw/rawAbort');
+		expect(args.filter((a) => a.startsWith('abort='))).toHaveLength(1);
+		// The abort handler it names is in the files asc can read.
+		expect(ASC_LIBRARY.get('examples/_shared/raw.ts')).toMatch(/function rawAbort\(/);
+	});
 });
 
 describe('wabtDiagnostics', () => {
@@ -98,6 +112,7 @@ describe('ASC_LIBRARY', () => {
 			'examples/_shared/bub.ts',
 			'examples/_shared/harmont.ts',
 			'examples/_shared/host.ts',
+			'examples/_shared/raw.ts',
 			'examples/_shared/studiobrain.ts',
 			'examples/_shared/util.ts',
 			'node_modules/@extism/as-pdk/index.ts',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callKey, summarizeCall } from '../../src/lib/trace/call-summary';
+import { buildLabels, callKey, summarizeCall } from '../../src/lib/trace/call-summary';
 import type { CallTrace } from '../../src/lib/trace/types';
 
 const BASE: CallTrace = {
@@ -60,5 +60,33 @@ describe('summarizeCall', () => {
 	it('names a call the same from its trace and its summary', () => {
 		expect(callKey(summarizeCall(BASE))).toBe(callKey(BASE));
 		expect(callKey({ ...BASE, id: 8 })).not.toBe(callKey(BASE));
+	});
+});
+
+describe('buildLabels', () => {
+	const A = 'a1b2c3d4'.repeat(8);
+	const B = 'f0e1d2c3'.repeat(8);
+	const call = (id: number, module?: string) =>
+		summarizeCall({ ...BASE, id, startedAt: BASE.startedAt + id, ...(module ? { module } : {}) });
+
+	it('keeps the module a call ran in its summary', () => {
+		expect(call(1, A).module).toBe(A);
+		expect(call(1)).not.toHaveProperty('module');
+	});
+
+	it('numbers the builds in the order they were first called, with a short hash', () => {
+		const entries = [call(1), call(2, A), call(3, A), call(4, B), call(5, A)];
+		const labels = buildLabels(entries);
+		expect(entries.map((e) => labels.get(callKey(e)) ?? null)).toEqual([
+			null,
+			'build 1 · a1b2c3d',
+			'build 1 · a1b2c3d',
+			'build 2 · f0e1d2c',
+			'build 1 · a1b2c3d'
+		]);
+	});
+
+	it('labels nothing while every call ran the same module', () => {
+		expect(buildLabels([call(1, A), call(2, A), call(3)]).size).toBe(0);
 	});
 });

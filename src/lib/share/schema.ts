@@ -578,7 +578,8 @@ class Reader {
 			'startedAt',
 			'events',
 			'dropped',
-			'roundTrip'
+			'roundTrip',
+			'module'
 		]);
 		return {
 			id: this.integer(o, 'id', path, 0),
@@ -588,7 +589,8 @@ class Reader {
 			startedAt: this.number(o, 'startedAt', path),
 			events: this.list(o, 'events', path, (e, p) => this.event(e, p), MAX_TRACE_EVENTS),
 			dropped: this.integer(o, 'dropped', path, 0),
-			...this.optional(o, 'roundTrip', () => this.number(o, 'roundTrip', path))
+			...this.optional(o, 'roundTrip', () => this.number(o, 'roundTrip', path)),
+			...this.optional(o, 'module', () => this.sha256(o, 'module', path))
 		};
 	}
 

@@ -55,15 +55,26 @@ export function projectPath(project: SourceProject, name: string): string {
 	return `examples/${project.folder}/${name}`;
 }
 
-/** The asc arguments for a project: the same entry, abort handler and flags as scripts/build-examples.mjs. */
+/**
+ * True when an AssemblyScript entry is a raw-ABI plugin (it imports `../_shared/raw`): it builds with that
+ * file's abort handler, which traps, instead of the Extism one, so its module imports nothing.
+ */
+export function isRawAssemblyScript(text: string): boolean {
+	return /from\s+['"]\.\.\/_shared\/raw['"]/.test(text);
+}
+
+/**
+ * The asc arguments for a project: the same entry, abort handler and flags as scripts/build-examples.mjs
+ * (which builds no raw-ABI AssemblyScript example; templates build only here).
+ */
 export function ascArguments(project: SourceProject): string[] {
-	return [
-		projectPath(project, entryFile(project).name),
-		ascOptions.abortEntry,
-		'--outFile',
-		'plugin.wasm',
-		...ascOptions.flags
-	];
+	const entry = entryFile(project);
+	const path = projectPath(project, entry.name);
+	if (!isRawAssemblyScript(entry.text)) {
+		return [path, ascOptions.abortEntry, '--outFile', 'plugin.wasm', ...ascOptions.flags];
+	}
+	const flags = ascOptions.flags.map((f) => (f.startsWith('abort=') ? ascOptions.rawAbort : f));
+	return [path, '--outFile', 'plugin.wasm', ...flags];
 }
 
 /**

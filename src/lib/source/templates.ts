@@ -1,5 +1,6 @@
 /**
- * The "New plugin" templates: a plain Extism function, a KV counter, a logger and Bub hooks, each a folder
+ * The "New plugin" templates: a plain Extism function, a KV counter, a logger, Bub hooks, a Bifrost hook,
+ * a Harmont plugin and a StudioBrain plugin, each a folder
  * of examples/_templates/ that builds and runs as it is. Their text loads lazily, with the picker's choice.
  */
 import type { SourceLanguage, SourceProject } from './project';
@@ -15,7 +16,7 @@ export interface PluginTemplate {
 	/** The export Run calls, and the input it starts with. */
 	export: string;
 	input: string;
-	/** The hook ABI profile it is written for (`bub`), when it is a hook. */
+	/** The hook ABI profile it is written for (`bub`, `bifrost`, …), when it is one. */
 	abi?: string;
 }
 
@@ -76,6 +77,41 @@ export const TEMPLATES: readonly PluginTemplate[] = [
 			'{"prompt": "Summarise my unread email", "session_id": "cli:local", "state": {"session_id": "cli:local"}}'
 		),
 		abi: 'bub'
+	},
+	{
+		id: 'bifrost-hook',
+		title: 'Bifrost hook: pre_hook',
+		description:
+			'A Bifrost plugin (revision 3) without Extism: its own malloc and free, and a pre_hook that adds a context key.',
+		language: 'assemblyscript',
+		entry: 'index.ts',
+		export: 'pre_hook',
+		input:
+			'{"context": {"request_id": "abc-123"}, "request": {"provider": "openai", "model": "gpt-4", "input": [{"role": "user", "content": "Hello"}], "params": {"temperature": 0.7}}}',
+		abi: 'bifrost'
+	},
+	{
+		id: 'harmont',
+		title: 'Harmont plugin',
+		description:
+			'A Harmont plugin: hm_manifest offers the subcommand hm hello, hm_subcommand_run runs it.',
+		language: 'assemblyscript',
+		entry: 'index.ts',
+		export: 'hm_subcommand_run',
+		input: '{"verb_path": ["hello"], "args": {}, "env": {}}',
+		abi: 'harmont'
+	},
+	{
+		id: 'studiobrain',
+		title: 'StudioBrain plugin',
+		description:
+			'A StudioBrain plugin: get_info, list_routes and handle_request serving GET /hello.',
+		language: 'assemblyscript',
+		entry: 'index.ts',
+		export: 'handle_request',
+		input:
+			'{"method": "GET", "path": "/hello", "headers": [{"key": "accept", "value": "application/json"}], "query_params": [], "body": null}',
+		abi: 'studiobrain'
 	}
 ];
 

@@ -29,6 +29,8 @@ export interface CallSummary {
 	} | null;
 	/** Events in the trace, dropped ones included: what opening the entry will cost. */
 	events: number;
+	/** sha256 of the module called; absent in older entries. */
+	module?: string;
 }
 
 /** The summary of a trace. */
@@ -51,8 +53,27 @@ export function summarizeCall(trace: CallTrace): CallSummary {
 					...(timings ? { timings } : {})
 				}
 			: null,
-		events: trace.events.length + trace.dropped
+		events: trace.events.length + trace.dropped,
+		...(trace.module ? { module: trace.module } : {})
 	};
+}
+
+/**
+ * Each entry's build label, `build 2 · 1a2b3c4`, numbering the modules in the order they were first
+ * called; empty when every entry called the same module (or none says which), so nothing is labelled.
+ */
+export function buildLabels(entries: readonly CallSummary[]): Map<string, string> {
+	const numbers = new Map<string, number>();
+	for (const entry of entries) {
+		if (entry.module && !numbers.has(entry.module)) numbers.set(entry.module, numbers.size + 1);
+	}
+	const labels = new Map<string, string>();
+	if (numbers.size < 2) return labels;
+	for (const entry of entries) {
+		const n = entry.module && numbers.get(entry.module);
+		if (n) labels.set(callKey(entry), `build ${n} · ${entry.module!.slice(0, 7)}`);
+	}
+	return labels;
 }
 
 /** A name for a call, the same for its trace and its summary: list keys, and matching one to the other. */

@@ -99,6 +99,8 @@ export interface CallTrace {
 	dropped: number;
 	/** From Run to the result as the page saw it, ms; absent while running and in older records. */
 	roundTrip?: number;
+	/** sha256 of the module called, so History tells builds apart; absent in older records. */
+	module?: string;
 }
 
 /** Bytes of a payload kept in a trace; larger payloads keep their size and this many leading bytes. */

@@ -1,5 +1,6 @@
 import type { HostSettings } from '../host/settings';
 import type { ExampleLanguage } from '../source/project';
+import type { SavedCode } from '../source/saved';
 
 /** Where a plugin came from; enough to load it again. */
 export type PluginSource =
@@ -29,6 +30,8 @@ export interface PluginState {
 	inputMode: InputMode;
 	/** The Hook ABI panel; absent when untouched, and in workspaces saved before it was kept. */
 	abi?: SavedAbi;
+	/** The plugin's source, when it has one in the page (edited, built, or adopted); absent in older saves. */
+	code?: SavedCode;
 }
 
 /** A plugin's Hook ABI panel as the workspace keeps it: what was picked and typed, never results. */
