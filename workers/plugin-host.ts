@@ -8,6 +8,7 @@ import './no-jspi';
 import * as Comlink from 'comlink';
 import createPlugin, { type Plugin } from '@extism/extism';
 import { sha256Hex } from '../src/lib/bytes/hash';
+import { transferList } from '../src/lib/bytes/transfer';
 import { fail, type PlaygroundError, type Result } from '../src/lib/errors';
 import {
 	classifyCallError,
@@ -425,13 +426,15 @@ class PluginHost implements PluginHostApi {
 		try {
 			if (message.type === 'call') {
 				const result = await this.#callExport(message.request);
-				port.postMessage({ type: 'answer', result } satisfies WorkerEvent, [result.output.buffer]);
-			} else {
-				const result = await this.#runRaw(message.request);
-				const bytes = result.result?.bytes;
 				port.postMessage(
 					{ type: 'answer', result } satisfies WorkerEvent,
-					bytes ? [bytes.buffer] : []
+					transferList(result.output)
+				);
+			} else {
+				const result = await this.#runRaw(message.request);
+				port.postMessage(
+					{ type: 'answer', result } satisfies WorkerEvent,
+					transferList(result.result?.bytes)
 				);
 			}
 		} catch (err) {

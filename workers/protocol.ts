@@ -80,7 +80,7 @@ export interface CallRequest {
 	/** Increasing id; events and results carry it so stale ones are dropped. */
 	id: number;
 	export: string;
-	/** Transferred, not copied. */
+	/** Transferred when large, else copied (`lib/bytes/transfer.ts`). */
 	input: Uint8Array;
 	hook?: string;
 	/** Vars the host sets before the call and answers during it (StudioBrain's host calls). */
@@ -88,7 +88,7 @@ export interface CallRequest {
 }
 
 /**
- * A call's outcome. The output is transferred, not copied; a failed call keeps whatever output the plugin
+ * A call's outcome. The output is transferred when large; a failed call keeps whatever output the plugin
  * set (an `exit` error often has some). The trace is streamed separately over the events port.
  */
 export type CallResult = {
@@ -121,8 +121,8 @@ export interface RawCallRequest {
 
 /**
  * A raw call's outcome: what the host observed (the packed value, the pointer and length, the bytes), or null
- * when the call failed before the export answered. `result.bytes` is transferred. A failed call may still
- * have a result (the answer was read, then `free` trapped).
+ * when the call failed before the export answered. `result.bytes` is transferred when large. A failed call
+ * may still have a result (the answer was read, then `free` trapped).
  */
 export type RawCallResult = {
 	id: number;

@@ -20,6 +20,7 @@ import { callKey, summarizeCall, type CallSummary } from '../lib/trace/call-summ
 import type { CallTrace, StartEvent } from '../lib/trace/types';
 import { callTimings, type CallTimings } from '../lib/trace/timings';
 import { unpackModuleInfo, type PackedModuleInfo } from '../lib/wasm/pack';
+import { transferList } from '../lib/bytes/transfer';
 import { EXTISM_USER, type ModuleInfo } from '../lib/wasm/types';
 import type { InputMode, PluginSource, PluginState } from '../lib/workspace/types';
 import { AbiState } from './abi.svelte';
@@ -313,7 +314,7 @@ export class PluginSession {
 				type: 'call',
 				request: { id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }
 			}),
-			[input.buffer],
+			transferList(input),
 			start
 		);
 		if (!done) return null;
