@@ -1,11 +1,14 @@
 /**
  * Hosts one plugin in this worker. The main thread talks to it through Comlink (`PluginHostApi`); live
- * trace events and KV writes go out on a dedicated MessagePort while a call runs.
+ * trace events and KV writes go out on a dedicated MessagePort while a call runs, and the session's calls
+ * come and are answered on that port too (`PortRequest`): one plain message each way, after the call's
+ * events.
  */
 import './no-jspi';
 import * as Comlink from 'comlink';
 import createPlugin, { type Plugin } from '@extism/extism';
 import { sha256Hex } from '../src/lib/bytes/hash';
+import { transferList } from '../src/lib/bytes/transfer';
 import { fail, type PlaygroundError, type Result } from '../src/lib/errors';
 import {
 	classifyCallError,
@@ -59,6 +62,7 @@ import type {
 	RawCallRequest,
 	RawCallResult,
 	ModuleSource,
+	PortRequest,
 	WorkerEvent
 } from './protocol';
 import { RawPlugin } from './raw-abi';
@@ -78,8 +82,6 @@ interface ActiveCall {
 	pending: TraceEvent[];
 	windowStart: number;
 	sentInWindow: number;
-	/** Events posted on the port so far. */
-	posted: number;
 	/** Payload bytes of `pending`, to post a batch before it grows slow to clone. */
 	pendingBytes: number;
 	/** What the call may still stream; the rest is counted as dropped (trace/flood.ts). */
@@ -178,7 +180,7 @@ class PluginHost implements PluginHostApi {
 				events: channel.port1
 			});
 			await this.#preparing;
-			if (loaded.ok) await this.call({ id: 0, export: 'run', input: new Uint8Array(0) });
+			if (loaded.ok) await this.#callExport({ id: 0, export: 'run', input: new Uint8Array(0) });
 		} finally {
 			await this.#preparing;
 			channel.port1.close();
@@ -227,7 +229,9 @@ class PluginHost implements PluginHostApi {
 	}
 
 	async #load(request: LoadRequest): Promise<LoadResult> {
-		this.#port = request.events;
+		const port = request.events;
+		this.#port = port;
+		port.onmessage = (event: MessageEvent<PortRequest>) => void this.#answer(event.data, port);
 		this.#settings = request.settings;
 		this.#kv = new Map(Object.entries(request.kv));
 		const main = await this.#prepare(request.source, request.settings);
@@ -416,7 +420,38 @@ class PluginHost implements PluginHostApi {
 		this.#kv = new Map(Object.entries(entries));
 	}
 
+	/** Runs a call the session posted on the events port and answers it there, after the call's events. */
+	async #answer(message: PortRequest, port: MessagePort) {
+		const { id } = message.request;
+		try {
+			if (message.type === 'call') {
+				const result = await this.#callExport(message.request);
+				port.postMessage(
+					{ type: 'answer', result } satisfies WorkerEvent,
+					transferList(result.output)
+				);
+			} else {
+				const result = await this.#runRaw(message.request);
+				port.postMessage(
+					{ type: 'answer', result } satisfies WorkerEvent,
+					transferList(result.result?.bytes)
+				);
+			}
+		} catch (err) {
+			port.postMessage({
+				type: 'thrown',
+				id,
+				message: thrownLike(err).message
+			} satisfies WorkerEvent);
+		}
+	}
+
 	async call(request: CallRequest): Promise<CallResult> {
+		const result = await this.#callExport(request);
+		return Comlink.transfer(result, [result.output.buffer]);
+	}
+
+	async #callExport(request: CallRequest): Promise<CallResult> {
 		if (this.#preparing) await this.#preparing;
 		const settings = this.#settings;
 		const empty = {
@@ -425,9 +460,7 @@ class PluginHost implements PluginHostApi {
 			code: null,
 			exit: null,
 			memoryPages: null,
-			tail: [],
-			posted: 0,
-			kvSeq: this.#kvSeq
+			tail: []
 		};
 		if (!settings || !this.#info) {
 			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
@@ -515,11 +548,10 @@ class PluginHost implements PluginHostApi {
 			outputSize: output.byteLength,
 			memoryPages
 		});
-		const { tail, posted, kvSeq } = this.#settle(this.#call);
-		const base = { id: request.id, output, code, exit, memoryPages, tail, posted, kvSeq };
-		const result: CallResult = error ? { ...base, ok: false, error } : { ...base, ok: true };
+		const tail = this.#settle(this.#call);
+		const base = { id: request.id, output, code, exit, memoryPages, tail };
 		this.#afterCall(settings);
-		return Comlink.transfer(result, [output.buffer]);
+		return error ? { ...base, ok: false, error } : { ...base, ok: true };
 	}
 
 	/** Prepares the next call's instance when that call will not reuse this one. */
@@ -627,9 +659,7 @@ class PluginHost implements PluginHostApi {
 			id: request.id,
 			result: null,
 			memoryPages: null,
-			tail: [],
-			posted: 0,
-			kvSeq: this.#kvSeq
+			tail: []
 		};
 		if (!settings || !this.#info) {
 			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
@@ -659,14 +689,14 @@ class PluginHost implements PluginHostApi {
 				outputSize: 0,
 				memoryPages: null
 			});
-			const { tail, posted, kvSeq } = this.#settle(this.#call);
+			const tail = this.#settle(this.#call);
 			this.#afterCall(settings);
-			return { ...empty, tail, posted, kvSeq, ...started };
+			return { ...empty, tail, ...started };
 		}
 		const raw = this.#raw as RawPlugin;
 		const { result, error, memoryPages } = raw.call(request);
-		const { tail, posted, kvSeq } = this.#settle(this.#call);
-		const base = { id: request.id, result, memoryPages, tail, posted, kvSeq };
+		const tail = this.#settle(this.#call);
+		const base = { id: request.id, result, memoryPages, tail };
 		this.#afterCall(settings);
 		return error ? { ...base, ok: false, error } : { ...base, ok: true };
 	}
@@ -690,9 +720,7 @@ class PluginHost implements PluginHostApi {
 			code: raw.result?.code ?? null,
 			exit: null,
 			memoryPages: raw.memoryPages,
-			tail: raw.tail,
-			posted: raw.posted,
-			kvSeq: raw.kvSeq
+			tail: raw.tail
 		};
 		const unreadable = raw.ok && raw.result ? unreadableAnswer(request.export, raw.result) : null;
 		const error = raw.ok
@@ -700,8 +728,7 @@ class PluginHost implements PluginHostApi {
 				? fail('plugin', unreadable.message, unreadable.hint).error
 				: null
 			: raw.error;
-		const result: CallResult = error ? { ...base, ok: false, error } : { ...base, ok: true };
-		return Comlink.transfer(result, [output.buffer]);
+		return error ? { ...base, ok: false, error } : { ...base, ok: true };
 	}
 
 	/** Instantiates a raw-ABI module without the Extism SDK (see raw-abi.ts). */
@@ -729,7 +756,6 @@ class PluginHost implements PluginHostApi {
 			pending: [],
 			windowStart: now,
 			sentInWindow: 0,
-			posted: 0,
 			pendingBytes: 0,
 			budget: new StreamBudget(),
 			hostFailure: null,
@@ -842,22 +868,21 @@ class PluginHost implements PluginHostApi {
 		const events = call.pending;
 		call.pending = [];
 		call.pendingBytes = 0;
-		call.posted += events.length;
 		this.#post({ type: 'trace', callId: call.id, events });
 	}
 
 	/**
 	 * Ends the call's record: its unsent events (with the count of dropped ones just before `end`) travel
-	 * in the result's tail. The call's batched KV writes go out first, so the result can name the last one.
+	 * in the result's tail. The call's batched KV writes go out first, on the port the answer follows them on.
 	 */
-	#settle(call: ActiveCall): { tail: TraceEvent[]; posted: number; kvSeq: number } {
+	#settle(call: ActiveCall): TraceEvent[] {
 		this.#kvSend();
 		this.#call = null;
 		const tail = call.pending;
 		const last = tail[tail.length - 1];
 		const notice = call.budget.notice(last?.t ?? performance.now() - call.t0);
 		if (notice) tail.splice(last?.type === 'end' ? tail.length - 1 : tail.length, 0, notice);
-		return { tail, posted: call.posted, kvSeq: this.#kvSeq };
+		return tail;
 	}
 
 	#post(message: WorkerEvent) {

@@ -35,7 +35,10 @@ export interface LoadRequest {
 	settings: HostSettings;
 	/** The namespace's KV entries, loaded from IndexedDB, served to `kv_read` from the worker's cache. */
 	kv: Record<string, Uint8Array>;
-	/** Port for live events: trace batches and KV writes, sent while a call runs. */
+	/**
+	 * Port for the session's calls (`PortRequest`) and for what the worker sends back on it (`WorkerEvent`):
+	 * trace batches and KV writes while a call runs, then its answer.
+	 */
 	events: MessagePort;
 }
 
@@ -77,7 +80,7 @@ export interface CallRequest {
 	/** Increasing id; events and results carry it so stale ones are dropped. */
 	id: number;
 	export: string;
-	/** Transferred, not copied. */
+	/** Transferred when large, else copied (`lib/bytes/transfer.ts`). */
 	input: Uint8Array;
 	hook?: string;
 	/** Vars the host sets before the call and answers during it (StudioBrain's host calls). */
@@ -85,7 +88,7 @@ export interface CallRequest {
 }
 
 /**
- * A call's outcome. The output is transferred, not copied; a failed call keeps whatever output the plugin
+ * A call's outcome. The output is transferred when large; a failed call keeps whatever output the plugin
  * set (an `exit` error often has some). The trace is streamed separately over the events port.
  */
 export type CallResult = {
@@ -98,17 +101,10 @@ export type CallResult = {
 	/** Linear memory after the call, in pages. */
 	memoryPages: number | null;
 	/**
-	 * The call's last events (always including `end`). They travel with the result because the events port
-	 * and the Comlink channel are not ordered with each other.
+	 * The call's last events (always including `end`), not yet posted on their own: the call's other events
+	 * and KV writes went out on the events port before the answer.
 	 */
 	tail: TraceEvent[];
-	/** How many events went out on the events port before the tail; the receiver waits for them all. */
-	posted: number;
-	/**
-	 * The number of the worker's last plugin write when the call returned (see `kvSync`): the writes up to it
-	 * were posted on the events port before this result, so the caller waits for them without asking.
-	 */
-	kvSeq: number;
 } & ({ ok: true } | { ok: false; error: PlaygroundError });
 
 /**
@@ -125,8 +121,8 @@ export interface RawCallRequest {
 
 /**
  * A raw call's outcome: what the host observed (the packed value, the pointer and length, the bytes), or null
- * when the call failed before the export answered. `result.bytes` is transferred. A failed call may still
- * have a result (the answer was read, then `free` trapped).
+ * when the call failed before the export answered. `result.bytes` is transferred when large. A failed call
+ * may still have a result (the answer was read, then `free` trapped).
  */
 export type RawCallResult = {
 	id: number;
@@ -135,10 +131,6 @@ export type RawCallResult = {
 	memoryPages: number | null;
 	/** The call's last events (always including `end`); see `CallResult.tail`. */
 	tail: TraceEvent[];
-	/** How many events went out on the events port before the tail. */
-	posted: number;
-	/** The number of the worker's last plugin write when the call returned; see `CallResult.kvSeq`. */
-	kvSeq: number;
 } & ({ ok: true } | { ok: false; error: PlaygroundError });
 
 /** A KV change, in either direction. `value: null` deletes the key. */
@@ -160,7 +152,19 @@ export type WorkerEvent =
 	/** A batch of plugin writes; `seq` is the last one's number, which `kvSync` and `kvAck` speak in. */
 	| { type: 'kv'; namespace: string; changes: KvWritten[]; seq: number }
 	/** The call entered a phase: `instantiate` while its start code runs, then `call` for the export. */
-	| { type: 'phase'; callId: number; phase: CallPhase };
+	| { type: 'phase'; callId: number; phase: CallPhase }
+	/** A call's answer (its output transferred), after every event and KV write the call made. */
+	| { type: 'answer'; result: CallResult | RawCallResult }
+	/** A call failed with an exception instead of an answer (a bug of the host, not of the plugin). */
+	| { type: 'thrown'; id: number; message: string };
+
+/**
+ * Calls the session posts on the events port: one plain message each way, ordered with the call's events,
+ * so a quick call costs no more than a bare worker's round trip (the `call` and `callRaw` of
+ * `PluginHostApi` do the same through Comlink).
+ */
+export type PortRequest =
+	{ type: 'call'; request: CallRequest } | { type: 'callRaw'; request: RawCallRequest };
 
 /** What a call is doing: instantiating the plugin (its start code runs), or running the export. */
 export type CallPhase = 'instantiate' | 'call';

@@ -17,9 +17,10 @@ import { linkedExports, MAIN_MODULE } from '../lib/wasm/module-set';
 import { appendEvents, endAbandoned, endOf, newTrace, startEvent } from '../lib/trace/build';
 import { decodeTraceFile } from '../lib/trace/export';
 import { callKey, summarizeCall, type CallSummary } from '../lib/trace/call-summary';
-import type { CallTrace, StartEvent, TraceEvent } from '../lib/trace/types';
+import type { CallTrace, StartEvent } from '../lib/trace/types';
 import { callTimings, type CallTimings } from '../lib/trace/timings';
 import { unpackModuleInfo, type PackedModuleInfo } from '../lib/wasm/pack';
+import { transferList } from '../lib/bytes/transfer';
 import { EXTISM_USER, type ModuleInfo } from '../lib/wasm/types';
 import type { InputMode, PluginSource, PluginState } from '../lib/workspace/types';
 import { AbiState } from './abi.svelte';
@@ -32,6 +33,7 @@ import type {
 	LoadResult,
 	ModuleSource,
 	PluginHostApi,
+	PortRequest,
 	CallResult,
 	RawCallResult,
 	WorkerEvent
@@ -189,9 +191,12 @@ export class PluginSession {
 	#historyWrite: Promise<void> = Promise.resolve();
 	/** The trace of the running (or last) call, which streamed events extend whatever `trace` shows. */
 	#live: CallTrace | null = null;
-	/** Events received on the port for the current call, and a waiter for a count to be reached. */
-	#eventCount = 0;
-	#waiter: { count: number; resolve: () => void } | null = null;
+	/** The running call's answer, awaited from the events port (or given by a timeout or Stop). */
+	#answer: {
+		id: number;
+		resolve: (answer: CallResult | RawCallResult) => void;
+		reject: (error: Error) => void;
+	} | null = null;
 	#pendingKv: (KvWritten & { namespace: string; seq: number; log: string | null })[] = [];
 	/** Set when KV writes cannot be logged before they return, so a sudden reload may lose the last ones. */
 	logWarning = $state.raw<PlaygroundError | null>(null);
@@ -305,12 +310,11 @@ export class PluginSession {
 		const start = startEvent(exportName, input);
 		const done = await this.#execute<CallResult>(
 			exportName,
-			(host, id) =>
-				host.call(
-					Comlink.transfer({ id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }, [
-						input.buffer
-					])
-				),
+			(id) => ({
+				type: 'call',
+				request: { id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }
+			}),
+			transferList(input),
 			start
 		);
 		if (!done) return null;
@@ -736,6 +740,14 @@ export class PluginSession {
 	}
 
 	#onEvent(message: WorkerEvent) {
+		if (message.type === 'answer') {
+			if (message.result.id === this.#answer?.id) this.#answer.resolve(message.result);
+			return;
+		}
+		if (message.type === 'thrown') {
+			if (message.id === this.#answer?.id) this.#answer.reject(new Error(message.message));
+			return;
+		}
 		if (message.type === 'kv') {
 			this.#applyPluginWrites(message.namespace, message.changes, message.seq);
 			return;
@@ -747,21 +759,10 @@ export class PluginSession {
 		const trace = this.#live;
 		if (!trace || message.callId !== trace.id) return;
 		appendEvents(trace, message.events);
-		this.#eventCount += message.events.length;
-		if (this.#waiter && this.#eventCount >= this.#waiter.count) this.#waiter.resolve();
 		if (!this.#traceDirty) {
 			this.#traceDirty = true;
 			requestAnimationFrame(() => this.#flushTrace());
 		}
-	}
-
-	/** Waits until `count` events of the current call have arrived on the port (they are already sent). */
-	async #received(count: number): Promise<void> {
-		if (this.#eventCount >= count) return;
-		await new Promise<void>((resolve) => {
-			this.#waiter = { count, resolve };
-		});
-		this.#waiter = null;
 	}
 
 	/** Publishes appended events by replacing the trace object (its events array is shared). */
@@ -903,9 +904,10 @@ export class PluginSession {
 		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
 		if (this.beforeRun && !(await this.beforeRun())) return null;
-		const done = await this.#execute<RawCallResult>(call.export, (host, id) =>
-			host.callRaw({ id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) })
-		);
+		const done = await this.#execute<RawCallResult>(call.export, (id) => ({
+			type: 'callRaw',
+			request: { id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) }
+		}));
 		if (!done) return null;
 		const { id, duration, answer } = done;
 		const result = 'kind' in answer ? null : answer.result;
@@ -924,21 +926,24 @@ export class PluginSession {
 	/**
 	 * One worker call with `run`'s machinery: a new trace and call id, the timeout and Stop (which terminate
 	 * the worker and restart it), and the streamed events joined with the result's tail. Returns the worker's
-	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it. `start`
-	 * opens the trace when the page writes it (a `call`); a raw call's worker sends its own.
+	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it. The
+	 * request goes on the events port with `transfer`; the answer comes back on it after the call's events
+	 * and KV writes, so nothing is left to wait for. `start` opens the trace when the page writes it (a
+	 * `call`); a raw call's worker sends its own.
 	 */
-	async #execute<R extends { tail: TraceEvent[]; posted: number; kvSeq: number }>(
+	async #execute<R extends CallResult | RawCallResult>(
 		exportName: string,
-		invoke: (host: Comlink.Remote<PluginHostApi>, id: number) => Promise<R>,
+		request: (id: number) => PortRequest,
+		transfer: Transferable[] = [],
 		start: StartEvent | null = null
 	): Promise<{ id: number; duration: number; answer: R | PlaygroundError } | null> {
-		if (this.status !== 'ready' || !this.#host) return null;
+		const port = this.#port;
+		if (this.status !== 'ready' || !this.#host || !port) return null;
 		const id = ++this.#callId;
 		this.#live = newTrace(id, { id: this.id, name: this.name }, exportName, Date.now());
 		if (this.sha256) this.#live.module = this.sha256;
 		if (start) appendEvents(this.#live, [start]);
 		this.trace = this.#live;
-		this.#eventCount = 0;
 		this.outcome = null;
 		this.notice = null;
 		this.status = 'running';
@@ -946,7 +951,6 @@ export class PluginSession {
 		this.runningSince = t0;
 		this.#phase = 'call';
 		this.#running = exportName;
-		const aborted = new Promise<PlaygroundError>((resolve) => (this.#abort = resolve));
 		// One timer per call: first for the standby, which only a call that runs on needs, then the timeout.
 		const timeoutMs = this.settings.timeoutMs;
 		const timeUp = () => this.#abort?.(timeoutError(this.#interrupted(exportName)));
@@ -959,9 +963,23 @@ export class PluginSession {
 			},
 			Math.min(STANDBY_AFTER_MS, timeoutMs)
 		);
-		const answer = await Promise.race([invoke(this.#host, id), aborted]);
-		clearTimeout(timer);
-		this.#abort = null;
+		let answer: R | PlaygroundError;
+		try {
+			answer = await new Promise<R | PlaygroundError>((resolve, reject) => {
+				// The worker answers with an R: the request says which kind of call it is.
+				this.#answer = {
+					id,
+					resolve: resolve as (answer: CallResult | RawCallResult) => void,
+					reject
+				};
+				this.#abort = resolve;
+				port.postMessage(request(id), transfer);
+			});
+		} finally {
+			clearTimeout(timer);
+			this.#answer = null;
+			this.#abort = null;
+		}
 		this.#running = null;
 		if (id !== this.#callId) return null;
 		const duration = performance.now() - t0;
@@ -985,10 +1003,7 @@ export class PluginSession {
 			});
 			this.#restarting = restarting;
 		} else {
-			await this.#received(answer.posted);
 			if (this.#live) appendEvents(this.#live, answer.tail);
-			// The call's KV writes were posted before its result, but the port and Comlink are not ordered.
-			if (this.#kvSeen < answer.kvSeq) await this.#kvWait(answer.kvSeq);
 			this.#publishKv();
 			this.#flushTrace();
 			this.runningSince = null;
