@@ -3,7 +3,6 @@
  * each good build loads into the plugin's session (same worker settings, KV namespace and history). The
  * compiler worker is one for the tab, started by the first build.
  */
-import * as Comlink from 'comlink';
 import { fail, type PlaygroundError } from '../lib/errors';
 import { download } from '../lib/net/download';
 import {
@@ -20,6 +19,7 @@ import type { ExampleMeta } from '../lib/workspace/types';
 import type { BuildResult, CompilerApi } from '../../workers/compiler-protocol';
 import { templateProject, type PluginTemplate } from '../lib/source/templates';
 import type { PluginSession } from './plugin-session.svelte';
+import { LazyWorker } from './lazy-worker';
 import type { Workspace } from './workspace.svelte';
 
 /** Starts the compiler worker. Vite bundles the worker, and the compilers it imports lazily, from this URL. */
@@ -32,18 +32,15 @@ function spawnWorker(): Worker {
 
 /** The tab's compiler worker: started on the first build, kept for the next ones. */
 class CompilerClient {
-	#worker: Worker | null = null;
-	#api: Comlink.Remote<CompilerApi> | null = null;
-	#failed: Promise<never> | null = null;
+	readonly #worker = new LazyWorker<CompilerApi>(spawnWorker);
 
 	/** Builds `project` in the worker; a worker that fails to start or dies is a failed build. */
 	async build(project: SourceProject): Promise<BuildResult> {
 		const started = performance.now();
 		try {
-			const api = this.#start();
-			return await Promise.race([api.build(project), this.#failed as Promise<never>]);
+			return await this.#worker.call<BuildResult>((api) => api.build(project));
 		} catch (error) {
-			this.#stop();
+			this.#worker.stop();
 			const reason = error instanceof Error ? error.message : String(error);
 			return {
 				...fail(
@@ -57,28 +54,6 @@ class CompilerClient {
 				loadMs: 0
 			};
 		}
-	}
-
-	#start(): Comlink.Remote<CompilerApi> {
-		if (!this.#api) {
-			const worker = spawnWorker();
-			this.#failed = new Promise((_, reject) =>
-				worker.addEventListener('error', (event) =>
-					reject(new Error(event.message || 'its script did not load'))
-				)
-			);
-			this.#failed.catch(() => {});
-			this.#worker = worker;
-			this.#api = Comlink.wrap<CompilerApi>(worker);
-		}
-		return this.#api;
-	}
-
-	#stop(): void {
-		this.#worker?.terminate();
-		this.#worker = null;
-		this.#api = null;
-		this.#failed = null;
 	}
 }
 

@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import type { PlaygroundError } from '../lib/errors';
 import type { WatToolsApi } from '../../workers/wat-protocol';
+import { LazyWorker } from './lazy-worker';
 
 /** One module the view can show. A plugin may have several; the view shows one at a time. */
 export interface WatModule {
@@ -72,10 +73,7 @@ export class WatView {
 	 */
 	target = $state.raw<{ at: WatTarget; seq: number } | null>(null);
 
-	#worker: Worker | null = null;
-	#api: Comlink.Remote<WatToolsApi> | null = null;
-	/** Rejects when the worker fails (its script did not load, or it crashed): Comlink would wait forever. */
-	#failed: Promise<never> | null = null;
+	readonly #worker = new LazyWorker<WatToolsApi>(spawnWorker);
 	/** Converted texts by key, least recently used first. */
 	#cache = new Map<string, Converted>();
 	/** Keys for modules without a hash, by their bytes array. */
@@ -119,14 +117,12 @@ export class WatView {
 		const copy = module.bytes.slice();
 		let result: Awaited<ReturnType<WatToolsApi['toWat']>>;
 		try {
-			const api = this.#tools();
-			result = await Promise.race([
-				api.toWat(Comlink.transfer(copy, [copy.buffer])),
-				this.#failed as Promise<never>
-			]);
+			result = await this.#worker.call<typeof result>((api) =>
+				api.toWat(Comlink.transfer(copy, [copy.buffer]))
+			);
 		} catch (error) {
 			// The worker failed to start or died (out of memory on a huge module): start afresh next time.
-			this.#stopWorker();
+			this.#worker.stop();
 			result = {
 				ok: false,
 				error: {
@@ -150,7 +146,7 @@ export class WatView {
 	/** Stops the worker and forgets the cached texts. */
 	dispose(): void {
 		this.#run++;
-		this.#stopWorker();
+		this.#worker.stop();
 		this.#cache.clear();
 	}
 
@@ -185,28 +181,5 @@ export class WatView {
 			this.#cache.delete(old);
 			total -= entry.text.length;
 		}
-	}
-
-	#tools(): Comlink.Remote<WatToolsApi> {
-		if (!this.#api) {
-			const worker = spawnWorker();
-			this.#failed = new Promise((_, reject) =>
-				worker.addEventListener('error', (event) =>
-					reject(new Error(event.message || 'its script did not load'))
-				)
-			);
-			// Nobody may be waiting when it fails; the next conversion sees it through the race.
-			this.#failed.catch(() => {});
-			this.#worker = worker;
-			this.#api = Comlink.wrap<WatToolsApi>(worker);
-		}
-		return this.#api;
-	}
-
-	#stopWorker(): void {
-		this.#worker?.terminate();
-		this.#worker = null;
-		this.#api = null;
-		this.#failed = null;
 	}
 }
