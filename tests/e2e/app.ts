@@ -15,3 +15,22 @@ export async function pickExample(page: Page, title: string) {
 	).toHaveAttribute('aria-current', 'page');
 	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
+
+/**
+ * In the open Source pane, clicks the line whose text (after its indentation) is `line`, types `after`
+ * over the first `before` in it, and waits for the editor to show the changed line.
+ */
+export async function replaceInLine(page: Page, line: string, before: string, after: string) {
+	const editor = page.getByRole('region', { name: 'Source' }).getByRole('textbox', {
+		name: 'Source code'
+	});
+	const at = line.indexOf(before);
+	expect(at, `"${before}" is in "${line}"`).toBeGreaterThanOrEqual(0);
+	await editor.getByText(line).click();
+	// Home goes to the end of the indentation first.
+	await page.keyboard.press('Home');
+	for (let i = 0; i < at; i++) await page.keyboard.press('ArrowRight');
+	for (let i = 0; i < before.length; i++) await page.keyboard.press('Shift+ArrowRight');
+	await page.keyboard.insertText(after);
+	await expect(editor).toContainText(line.slice(0, at) + after + line.slice(at + before.length));
+}

@@ -3,6 +3,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pickExample, replaceInLine } from './app';
 import { expect, test } from './fixtures';
 
 test.use({ serviceWorkers: 'allow' });
@@ -61,6 +62,59 @@ test('after one visit the playground loads, opens an example and runs it without
 	// Examples were precached with the shell; the plugin worker too.
 	await runExample(page, 'Count vowels', '"count": 3');
 	await runExample(page, 'Greet', 'Hello, ');
+	await context.setOffline(false);
+});
+
+/** Builds the shown plugin's source, or runs it (Run builds changed source first); waits for the build. */
+async function build(page: Page, how: 'Build' | 'Run', compiler: 'assemblyscript' | 'wabt') {
+	const pane = page.getByRole('region', { name: 'Source' });
+	const button =
+		how === 'Build'
+			? pane.getByRole('button', { name: 'Build', exact: true })
+			: page.getByRole('button', { name: 'Run', exact: true });
+	await button.click();
+	const status = pane.getByRole('status', { name: 'Build status' });
+	await expect(status).toHaveText(/^(Built |Build failed)/, { timeout: 90_000 });
+	// A compiler that could not load fails the build, and the alert says why.
+	expect(await pane.getByRole('alert').allTextContents()).toEqual([]);
+	await expect(status).toHaveText(new RegExp(`^Built .* \\(${compiler} `));
+}
+
+test('Offline after first use: once a compiler has been loaded it is cached with the rest of the app', async ({
+	page,
+	context
+}) => {
+	test.setTimeout(240_000);
+	await openApp(page);
+	await controlled(page);
+	const nav = page.getByRole('navigation', { name: 'Loaded plugins' });
+	const output = page.getByRole('region', { name: 'Output' });
+
+	// Online, one build in each language loads its compiler (asc with binaryen, and wabt) once.
+	await pickExample(page, 'Count vowels');
+	await page.getByRole('button', { name: 'Source', exact: true }).click();
+	await replaceInLine(page, `'{"count":' +`, 'count', 'tally');
+	await build(page, 'Build', 'assemblyscript');
+	await pickExample(page, 'WASI hello');
+	await page.getByRole('button', { name: 'Source', exact: true }).click();
+	await replaceInLine(page, '(data (i32.const 80) "done")', 'done', 'okay');
+	await build(page, 'Build', 'wabt');
+	// Autosave settles half a second after the last change.
+	await page.waitForTimeout(800);
+
+	await offline(context, page);
+	expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+	// The edited plugins come back with their Source panes open; new edits build with the cached compilers.
+	await nav.getByRole('button', { name: 'Count vowels', exact: true }).click();
+	await replaceInLine(page, `'{"tally":' +`, 'tally', 'found');
+	await build(page, 'Run', 'assemblyscript');
+	await expect(output).toContainText('"found": 3');
+
+	await nav.getByRole('button', { name: 'WASI hello', exact: true }).click();
+	await replaceInLine(page, '(data (i32.const 80) "okay")', 'okay', 'fine');
+	await build(page, 'Run', 'wabt');
+	await expect(output).toContainText('fine');
+	await expect(output).not.toContainText('okay');
 	await context.setOffline(false);
 });
 
