@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
 import { readFile } from 'node:fs/promises';
+import { pickExample, replaceInLine } from './app';
+import { expect, test } from './fixtures';
 
 async function openApp(page: Page, path = './') {
 	await page.goto(path);
@@ -117,5 +118,84 @@ test('autorun of a built-in example link asks first, then runs it once', async (
 	await asks.getByRole('button', { name: 'Run it now' }).click();
 	await expect(receiver.getByRole('region', { name: 'History' })).toContainText('greet');
 	await expect(receiver.getByRole('region', { name: 'Output' })).toContainText('Hello,');
+	await other.close();
+});
+
+test('a workspace file carries the source of plugins built in the page; Run rebuilds it after import', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(180_000);
+	await openApp(page);
+	const status = page
+		.getByRole('region', { name: 'Source' })
+		.getByRole('status', { name: 'Build status' });
+	const built = () => expect(status).toHaveText(/^Built /, { timeout: 90_000 });
+	/** Builds the edit just made: the status goes from "Changed" to a new "Built". */
+	const build = async () => {
+		await expect(status).toHaveText('Changed: Run builds first');
+		await page.keyboard.press('ControlOrMeta+s');
+		await built();
+	};
+	// An edited example (AssemblyScript) and a plugin from a template (WAT), each built but not run.
+	await pickExample(page, 'Greet');
+	await page.getByRole('button', { name: 'Source', exact: true }).click();
+	await replaceInLine(page, "outputText('Hello, ' + name + '!');", 'Hello', 'Ahoy');
+	await build();
+	await page.getByRole('button', { name: 'New plugin' }).click();
+	const templates = page.getByRole('dialog', { name: 'New plugin from a template' });
+	await templates.getByRole('radio', { name: /Plain function \(WAT\)/ }).check();
+	await templates.getByRole('button', { name: 'Create' }).click();
+	await built();
+	// Digits from 'A' instead of '0': an input of 5 bytes answers "F".
+	await replaceInLine(
+		page,
+		'(i32.add (i32.const 48) (i32.wrap_i64 (i64.rem_u (local.get $rest) (i64.const 10)))))',
+		'48',
+		'65'
+	);
+	await build();
+
+	await page.getByRole('button', { name: 'Workspaces' }).click();
+	const downloading = page.waitForEvent('download');
+	await page
+		.getByRole('dialog', { name: 'Workspaces' })
+		.getByRole('button', { name: 'Export workspace' })
+		.click();
+	const text = await readFile((await (await downloading).path())!, 'utf8');
+	const sources = (
+		JSON.parse(text) as { state: { plugins: { code?: { files: { text: string }[] } }[] } }
+	).state.plugins.map((p) => p.code?.files[0]?.text ?? '');
+	expect(sources).toEqual([
+		expect.stringContaining("outputText('Ahoy, ' + name + '!');"),
+		expect.stringContaining('(i32.add (i32.const 65)')
+	]);
+
+	const other = await browser.newContext();
+	const receiver = await other.newPage();
+	await openApp(receiver);
+	await receiver.getByRole('button', { name: 'Workspaces' }).click();
+	await receiver
+		.getByRole('dialog', { name: 'Workspaces' })
+		.getByLabel('Import workspace')
+		.setInputFiles({ name: 'ws.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+	const nav = receiver.getByRole('navigation', { name: 'Loaded plugins' });
+	const pane = receiver.getByRole('region', { name: 'Source' });
+	const received = pane.getByRole('status', { name: 'Build status' });
+	const output = receiver.getByRole('region', { name: 'Output' });
+	for (const { tab, line, answer } of [
+		{ tab: 'Greet', line: "outputText('Ahoy, ' + name + '!');", answer: 'Ahoy, Wörld 🌍!' },
+		{ tab: 'Plain function (WAT)', line: '(i32.add (i32.const 65)', answer: 'F' }
+	]) {
+		await nav.getByRole('button', { name: tab, exact: true }).click();
+		// The source comes open with the plugin; nothing is built on import, Run builds it.
+		await expect(pane.getByRole('textbox', { name: 'Source code' })).toContainText(line);
+		await expect(received).toHaveText('From the link: Run builds it');
+		await receiver.getByRole('button', { name: 'Run', exact: true }).click();
+		await expect(received).toHaveText(/^Built /, { timeout: 90_000 });
+		await expect(output.getByText(answer, { exact: true })).toBeVisible();
+		// Same compiler, same bytes: no warning that the rebuilt module differs.
+		await expect(pane.getByRole('alert')).toHaveCount(0);
+	}
 	await other.close();
 });
