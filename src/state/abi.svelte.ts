@@ -332,7 +332,13 @@ export class AbiState {
 		if (outcome.error !== null && (outcome.code === null || outcome.code === 0)) {
 			return { ...base, decoded: null, error: outcome.error, followUps: [] };
 		}
-		const decoded = profile.decode(hook, outcome.output, outcome.code, outcome.error?.message);
+		const decoded = profile.decode(
+			hook,
+			outcome.output,
+			outcome.code,
+			outcome.error?.message,
+			session.name
+		);
 		const learnt = profile.followUps?.intervals?.(hook, decoded);
 		if (learnt) this.intervals = learnt;
 		return {

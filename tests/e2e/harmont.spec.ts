@@ -70,3 +70,22 @@ test('two plugins claiming one verb conflict, as in hm', async ({ page }) => {
 		"HmError::PluginConflict: plugin conflict: both 'harmont-probe' and 'harmont-probe' claim 'probe'"
 	);
 });
+
+test('a failed capability call decodes as HmError::PluginPanic naming the plugin', async ({
+	page
+}) => {
+	await openApp(page);
+	await pickExample(page, 'Harmont: probe');
+	const abi = panel(page);
+	await abi.getByRole('combobox', { name: 'Hook', exact: true }).selectOption('hm_subcommand_run');
+	await abi
+		.getByRole('textbox', { name: 'Hook arguments' })
+		.fill('{"verb_path": ["probe", "fail"], "args": {}, "env": {}}');
+	await abi.getByRole('button', { name: 'Call hook' }).click();
+	const decoded = abi.getByRole('region', { name: 'Decoded result' });
+	// The name the playground shows for the plugin, not Harmont's `{name}` placeholder.
+	await expect(decoded).toContainText(
+		"plugin 'Harmont: probe' panicked during 'hm_subcommand_run': the probe was asked to fail"
+	);
+	await expect(decoded).not.toContainText('{name}');
+});

@@ -193,9 +193,19 @@ describe('decoding answers', () => {
 				.replace('{message}', 'disk full')
 		);
 		expect(decoded.value).toBe(pluginPanicMessage('probe', 'hm_subcommand_run', 'disk full'));
-		// Through the profile, with the error text the SDK hands over.
-		const viaProfile = harmontProfile.decode('hm_executor_run', new Uint8Array(0), 1, 'plain text');
-		expect(viaProfile.value).toMatch(/panicked during 'hm_executor_run': plain text$/);
+		// Through the profile, with the error text the SDK hands over and the plugin's name.
+		const viaProfile = harmontProfile.decode(
+			'hm_executor_run',
+			new Uint8Array(0),
+			1,
+			'plain text',
+			'greet'
+		);
+		expect(viaProfile.value).toBe("plugin 'greet' panicked during 'hm_executor_run': plain text");
+		// Without a name, Harmont's own placeholder stays.
+		expect(harmontProfile.decode('hm_executor_run', new Uint8Array(0), 1, 'x').value).toBe(
+			"plugin '{name}' panicked during 'hm_executor_run': x"
+		);
 		expect(parsePluginError('plain text')).toEqual({
 			json: false,
 			error: { code: '', message: 'plain text', doc_url: null }

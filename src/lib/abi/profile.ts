@@ -285,10 +285,17 @@ export interface ExtismProfile extends AbiProfile {
 		args: unknown
 	): { ok: true; bytes: Uint8Array } | { ok: false; error: PlaygroundError };
 	/**
-	 * Reads the output the way the host does; `code` is the export's return code and `pluginError` the
-	 * message the plugin set with `error_set`, when it set one.
+	 * Reads the output the way the host does; `code` is the export's return code, `pluginError` the
+	 * message the plugin set with `error_set`, when it set one, and `plugin` the plugin's name, for the
+	 * host's messages that name it.
 	 */
-	decode(hook: string, output: Uint8Array, code: number | null, pluginError?: string): Decoded;
+	decode(
+		hook: string,
+		output: Uint8Array,
+		code: number | null,
+		pluginError?: string,
+		plugin?: string
+	): Decoded;
 	/** Whether a decoded value is what the hook expects; empty when it is. */
 	validate?(hook: string, value: unknown): ValidationIssue[];
 }

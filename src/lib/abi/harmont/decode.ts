@@ -24,7 +24,7 @@ export const PLUGIN_LOAD_EXIT = 5;
 export interface DecodeContext {
 	/** The text the plugin gave `error_set`, when the call failed. */
 	errorText?: string;
-	/** The plugin's manifest name, for error messages; without one they keep Harmont's `{name}`. */
+	/** The plugin's name, for error messages; without one they keep Harmont's `{name}` placeholder. */
 	pluginName?: string;
 	/** Host functions this host has (provided or mocked), for the manifest check. */
 	available?: ReadonlySet<string>;

@@ -74,9 +74,10 @@ export const harmontProfile: ExtismProfile = {
 			: null;
 	},
 	encode: encodeRequest,
-	decode: (hook, output, code, pluginError) =>
+	decode: (hook, output, code, pluginError, plugin) =>
 		decodeAnswer(hook, output, code, {
 			...(pluginError !== undefined ? { errorText: pluginError } : {}),
+			...(plugin !== undefined ? { pluginName: plugin } : {}),
 			available: HM_PROVIDED
 		}),
 	validate: answerIssues
