@@ -377,6 +377,21 @@ test('About the host ABI explains the host functions and closes with Escape', as
 	await expect(dialog).toContainText('empty block');
 	await expect(dialog).toContainText("@external('extism:host/user', 'kv_read')");
 	await expect(dialog).toContainText('http_request');
+	// Harmont's hm_* functions: the ones the playground provides, and the ones only a mock answers.
+	await expect(
+		dialog.getByRole('heading', { name: 'Harmont plugins: hm_* functions' })
+	).toBeVisible();
+	const provided = dialog.getByRole('table', { name: 'Harmont functions the playground provides' });
+	await expect(provided.getByRole('row')).toHaveCount(13);
+	await expect(provided.getByRole('row', { name: /^hm_kv_get / })).toContainText(
+		"Reads the plugin's KV namespace"
+	);
+	await expect(provided).toContainText('hm_should_cancel');
+	await expect(provided).not.toContainText('hm_docker_ping');
+	const mockOnly = dialog.getByRole('list', { name: 'Harmont functions only a mock answers' });
+	await expect(mockOnly.getByRole('listitem')).toHaveCount(20);
+	await expect(mockOnly).toContainText('hm_docker_ping');
+	await expect(mockOnly).not.toContainText('hm_kv_get');
 	await page.keyboard.press('Escape');
 	await expect(dialog).toBeHidden();
 	await expect(opener).toBeFocused();
