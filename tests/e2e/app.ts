@@ -1,5 +1,6 @@
 // Steps most e2e specs share, done the way a person does them.
 import type { Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import { expect } from './fixtures';
 
 /** Picks an example in the Example select and waits until its tab is the one shown and it can run. */
@@ -33,4 +34,25 @@ export async function replaceInLine(page: Page, line: string, before: string, af
 	for (let i = 0; i < before.length; i++) await page.keyboard.press('Shift+ArrowRight');
 	await page.keyboard.insertText(after);
 	await expect(editor).toContainText(line.slice(0, at) + after + line.slice(at + before.length));
+}
+
+/** Exports the workspace with the Workspaces dialog; returns the downloaded file's name and text. */
+export async function exportWorkspace(page: Page): Promise<{ name: string; text: string }> {
+	await page.getByRole('button', { name: 'Workspaces' }).click();
+	const downloading = page.waitForEvent('download');
+	await page
+		.getByRole('dialog', { name: 'Workspaces' })
+		.getByRole('button', { name: 'Export workspace' })
+		.click();
+	const file = await downloading;
+	return { name: file.suggestedFilename(), text: await readFile((await file.path())!, 'utf8') };
+}
+
+/** Imports a workspace file's text with the Workspaces dialog. */
+export async function importWorkspace(page: Page, text: string) {
+	await page.getByRole('button', { name: 'Workspaces' }).click();
+	await page
+		.getByRole('dialog', { name: 'Workspaces' })
+		.getByLabel('Import workspace')
+		.setInputFiles({ name: 'ws.json', mimeType: 'application/json', buffer: Buffer.from(text) });
 }

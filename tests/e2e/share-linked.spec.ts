@@ -5,6 +5,7 @@ import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveStatic } from '../../scripts/serve-static.mjs';
+import { exportWorkspace, importWorkspace } from './app';
 import { expect, test } from './fixtures';
 
 async function openApp(page: Page, path = './') {
@@ -160,22 +161,12 @@ test('a workspace file carries a manifest of linked modules and imports it back'
 	await openApp(page);
 	await loadManifest(page, await dataItems());
 	await expectLinked(page);
-	await page.getByRole('button', { name: 'Workspaces' }).click();
-	const downloading = page.waitForEvent('download');
-	await page
-		.getByRole('dialog', { name: 'Workspaces' })
-		.getByRole('button', { name: 'Export workspace' })
-		.click();
-	const text = await readFile((await (await downloading).path())!, 'utf8');
+	const { text } = await exportWorkspace(page);
 	expect(Object.keys(JSON.parse(text).blobs)).toHaveLength(2);
 
 	const receiver = await (await browser.newContext()).newPage();
 	await openApp(receiver);
-	await receiver.getByRole('button', { name: 'Workspaces' }).click();
-	await receiver
-		.getByRole('dialog', { name: 'Workspaces' })
-		.getByLabel('Import workspace')
-		.setInputFiles({ name: 'ws.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+	await importWorkspace(receiver, text);
 	await expect(receiver.getByRole('navigation', { name: 'Loaded plugins' })).toContainText(
 		'shout.json'
 	);

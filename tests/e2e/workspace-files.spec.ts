@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { pickExample, replaceInLine } from './app';
+import { exportWorkspace, importWorkspace, pickExample, replaceInLine } from './app';
 import { expect, test } from './fixtures';
 
 async function openApp(page: Page, path = './') {
@@ -23,23 +23,14 @@ test('a workspace exports to a file and imports back with plugins of any size', 
 	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText(/"count":\s*1/);
 
-	await page.getByRole('button', { name: 'Workspaces' }).click();
-	const dialog = page.getByRole('dialog', { name: 'Workspaces' });
-	const downloading = page.waitForEvent('download');
-	await dialog.getByRole('button', { name: 'Export workspace' }).click();
-	const file = await downloading;
-	expect(file.suggestedFilename()).toMatch(/^workspace-.*\.json$/);
-	const text = await readFile((await file.path())!, 'utf8');
+	const { name, text } = await exportWorkspace(page);
+	expect(name).toMatch(/^workspace-.*\.json$/);
 	expect(JSON.parse(text).format).toBe('plugin-playground.workspace');
 
 	const other = await browser.newContext();
 	const receiver = await other.newPage();
 	await openApp(receiver);
-	await receiver.getByRole('button', { name: 'Workspaces' }).click();
-	await receiver
-		.getByRole('dialog', { name: 'Workspaces' })
-		.getByLabel('Import workspace')
-		.setInputFiles({ name: 'ws.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+	await importWorkspace(receiver, text);
 	await expect(receiver.getByRole('navigation', { name: 'Loaded plugins' })).toContainText(
 		'counter.wasm'
 	);
@@ -156,13 +147,7 @@ test('a workspace file carries the source of plugins built in the page; Run rebu
 	);
 	await build();
 
-	await page.getByRole('button', { name: 'Workspaces' }).click();
-	const downloading = page.waitForEvent('download');
-	await page
-		.getByRole('dialog', { name: 'Workspaces' })
-		.getByRole('button', { name: 'Export workspace' })
-		.click();
-	const text = await readFile((await (await downloading).path())!, 'utf8');
+	const { text } = await exportWorkspace(page);
 	const sources = (
 		JSON.parse(text) as { state: { plugins: { code?: { files: { text: string }[] } }[] } }
 	).state.plugins.map((p) => p.code?.files[0]?.text ?? '');
@@ -174,11 +159,7 @@ test('a workspace file carries the source of plugins built in the page; Run rebu
 	const other = await browser.newContext();
 	const receiver = await other.newPage();
 	await openApp(receiver);
-	await receiver.getByRole('button', { name: 'Workspaces' }).click();
-	await receiver
-		.getByRole('dialog', { name: 'Workspaces' })
-		.getByLabel('Import workspace')
-		.setInputFiles({ name: 'ws.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+	await importWorkspace(receiver, text);
 	const nav = receiver.getByRole('navigation', { name: 'Loaded plugins' });
 	const pane = receiver.getByRole('region', { name: 'Source' });
 	const received = pane.getByRole('status', { name: 'Build status' });
