@@ -1,19 +1,12 @@
 // The Source pane, driven as a learner would: change an example's source, build, run and see the new
 // output and trace; break it and see the error at its line while the last good module stays loaded.
 import type { Page } from '@playwright/test';
-import { pickExample } from './app';
+import { pickExample, replaceInLine } from './app';
 import { expect, test } from './fixtures';
 
 async function openApp(page: Page) {
 	await page.goto('./');
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-}
-
-/** From the start of the focused line's text, skips `skip` characters and selects the next `length`. */
-async function selectAfterIndent(page: Page, skip: number, length: number) {
-	await page.keyboard.press('Home');
-	for (let i = 0; i < skip; i++) await page.keyboard.press('ArrowRight');
-	for (let i = 0; i < length; i++) await page.keyboard.press('Shift+ArrowRight');
 }
 
 /** Opens the Source pane of the shown plugin and waits for its editor. */
@@ -31,11 +24,7 @@ test('an edited example builds on Run and its new output and trace show', async 
 	const pane = await openSource(page);
 	const editor = pane.getByRole('textbox', { name: 'Source code' });
 	await expect(editor).toContainText("outputText('Hello, ' + name + '!');");
-	await editor.getByText("outputText('Hello, ' + name + '!');").click();
-	// Select `Hello` (after the indentation and `outputText('`) and type a new greeting.
-	await selectAfterIndent(page, "outputText('".length, 'Hello'.length);
-	await page.keyboard.insertText('Howdy');
-	await expect(editor).toContainText("outputText('Howdy, ' + name + '!');");
+	await replaceInLine(page, "outputText('Hello, ' + name + '!');", 'Hello', 'Howdy');
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(
 		'Changed: Run builds first'
 	);
@@ -93,10 +82,7 @@ test('a link carrying source reopens in a fresh context, rebuilds on Run and mat
 	await openApp(page);
 	await pickExample(page, 'Greet');
 	const pane = await openSource(page);
-	const editor = pane.getByRole('textbox', { name: 'Source code' });
-	await editor.getByText("outputText('Hello, ' + name + '!');").click();
-	await selectAfterIndent(page, "outputText('".length, 'Hello'.length);
-	await page.keyboard.insertText('Salut');
+	await replaceInLine(page, "outputText('Hello, ' + name + '!');", 'Hello', 'Salut');
 	await page.keyboard.press('ControlOrMeta+s');
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
 		timeout: 90_000
@@ -180,34 +166,26 @@ test('edited and built source comes back after a reload, and the plugin runs as 
 	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Hello, Wörld 🌍!');
 	let pane = await openSource(page);
-	let editor = pane.getByRole('textbox', { name: 'Source code' });
-	await editor.getByText("outputText('Hello, ' + name + '!');").click();
-	await selectAfterIndent(page, "outputText('".length, 'Hello'.length);
-	await page.keyboard.insertText('Howdy');
+	await replaceInLine(page, "outputText('Hello, ' + name + '!');", 'Hello', 'Howdy');
 	await page.keyboard.press('ControlOrMeta+s');
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
 		timeout: 90_000
 	});
 	// A second edit, not built: the reload must say Run builds first, and keep the built module meanwhile.
-	await editor.getByText("outputText('Howdy, ' + name + '!');").click();
-	await selectAfterIndent(page, "outputText('Howdy".length, ','.length);
-	await page.keyboard.insertText(';');
-	await expect(editor).toContainText("outputText('Howdy; ' + name + '!');");
+	await replaceInLine(page, "outputText('Howdy, ' + name + '!');", ',', ';');
 	// Autosave settles half a second after the last change.
 	await page.waitForTimeout(800);
 
 	await page.reload();
 	await expect(page.locator('body[data-ready="true"]')).toBeAttached();
 	pane = page.getByRole('region', { name: 'Source' });
-	editor = pane.getByRole('textbox', { name: 'Source code' });
+	const editor = pane.getByRole('textbox', { name: 'Source code' });
 	await expect(editor).toContainText("outputText('Howdy; ' + name + '!');");
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(
 		'Changed: Run builds first'
 	);
 	// Put the built text back: the module loaded after the reload is the one built from it.
-	await editor.getByText("outputText('Howdy; ' + name + '!');").click();
-	await selectAfterIndent(page, "outputText('Howdy".length, ';'.length);
-	await page.keyboard.insertText(',');
+	await replaceInLine(page, "outputText('Howdy; ' + name + '!');", ';', ',');
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Up to date');
 	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	await expect(page.getByRole('region', { name: 'Output' })).toContainText('Howdy, Wörld 🌍!');
