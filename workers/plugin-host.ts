@@ -1,8 +1,8 @@
 /**
- * Hosts one plugin in this worker. The main thread talks to it through Comlink (`PluginHostApi`); live
- * trace events and KV writes go out on a dedicated MessagePort while a call runs, and the session's calls
- * come and are answered on that port too (`PortRequest`): one plain message each way, after the call's
- * events.
+ * Hosts one plugin in this worker. The main thread talks to it through Comlink (`PluginHostApi`); the
+ * session's calls (`CallMessage`), live trace events and KV writes (`WorkerEvent`) travel on the worker's
+ * own channel beside Comlink's messages: one plain message each way for a quick call, after its events.
+ * A MessagePort of its own would cost each round trip about 15 µs more in Chromium.
  */
 import './no-jspi';
 import * as Comlink from 'comlink';
@@ -46,7 +46,7 @@ import {
 } from '../src/lib/wasm/module-set';
 import { packModuleInfo, unpackModuleInfo } from '../src/lib/wasm/pack';
 import { startCode } from '../src/lib/wasm/start-code';
-import type { ModuleInfo } from '../src/lib/wasm/types';
+import type { ExportInfo, ModuleInfo } from '../src/lib/wasm/types';
 import { hostFunctions } from './host-functions';
 import { InstanceProbe } from './instance-probe';
 import { KvLogWriter } from './kv-log';
@@ -62,9 +62,10 @@ import type {
 	RawCallRequest,
 	RawCallResult,
 	ModuleSource,
-	PortRequest,
+	CallMessage,
 	WorkerEvent
 } from './protocol';
+import { isCallMessage } from './protocol';
 import { RawPlugin } from './raw-abi';
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -115,6 +116,22 @@ function quiet(info: ModuleInfo): boolean {
 }
 
 /** A module compiled (or reused) and inspected, ready to instantiate. */
+/** A module's call-time facts (see `#traits`). */
+interface ModuleTraits {
+	/** Called through its own allocator (a raw-transport profile claims it), not through Extism. */
+	raw: boolean;
+	/** A WASI command, run through `_start`. */
+	command: boolean;
+	/** Its exports by name. */
+	exports: Map<string, ExportInfo>;
+}
+
+/** `#ready`'s answer when the call has its instance. */
+const READY: Result<object> = { ok: true };
+
+/** Per module info, which never changes once parsed. */
+const TRAITS = new WeakMap<ModuleInfo, ModuleTraits>();
+
 interface Prepared {
 	info: ModuleInfo;
 	module: WebAssembly.Module;
@@ -137,7 +154,8 @@ class PluginHost implements PluginHostApi {
 	/** The instance of a raw-ABI module, which runs without the Extism SDK. */
 	#raw: RawPlugin | null = null;
 	#wasi = false;
-	#port: MessagePort | null = null;
+	/** Whether a session loaded this worker: only then do its events go to the page (not the warm-up's). */
+	#attached = false;
 	#kv = new Map<string, Uint8Array>();
 	/** This worker's KV write-ahead log; null when the context has no OPFS sync access or Web Locks. */
 	#log: KvLogWriter | null = null;
@@ -162,6 +180,12 @@ class PluginHost implements PluginHostApi {
 			this.#emit({ type: 'log', t: this.#elapsed(), level: 'warn', source: 'sdk', text })
 	});
 
+	constructor() {
+		self.addEventListener('message', (event: MessageEvent<unknown>) => {
+			if (isCallMessage(event.data)) void this.#answer(event.data);
+		});
+	}
+
 	warm(): Promise<void> {
 		this.#warming ??= this.#warmUp();
 		return this.#warming;
@@ -171,27 +195,23 @@ class PluginHost implements PluginHostApi {
 	#warming: Promise<void> | null = null;
 
 	async #warmUp(): Promise<void> {
-		const channel = new MessageChannel();
 		try {
-			const loaded = await this.#loadHashed({
-				source: { bytes: WARM_UP_MODULE.slice() },
-				settings: defaultSettings(''),
-				kv: {},
-				events: channel.port1
-			});
+			// Its events go nowhere: no session is attached until a real load.
+			const loaded = await this.#loadHashed(
+				{ source: { bytes: WARM_UP_MODULE.slice() }, settings: defaultSettings(''), kv: {} },
+				false
+			);
 			await this.#preparing;
 			if (loaded.ok) await this.#callExport({ id: 0, export: 'run', input: new Uint8Array(0) });
 		} finally {
 			await this.#preparing;
-			channel.port1.close();
-			channel.port2.close();
 			this.#module = null;
 			this.#info = null;
 			this.#settings = null;
 			this.#plugin = null;
 			this.#raw = null;
 			this.#prepared = false;
-			this.#port = null;
+			this.#attached = false;
 		}
 	}
 
@@ -200,9 +220,10 @@ class PluginHost implements PluginHostApi {
 		return this.#loadHashed(request);
 	}
 
-	async #loadHashed(request: LoadRequest): Promise<LoadResult> {
+	async #loadHashed(request: LoadRequest, attach = true): Promise<LoadResult> {
 		// Hashing holds the thread it runs on (about 100 ms for 30 MB): this one, not the page's.
 		const sha256 = 'bytes' in request.source ? await sha256Hex(request.source.bytes) : null;
+		this.#attached = attach;
 		const result = await this.#load(request);
 		if (result.ok) this.#prepareNext();
 		return sha256 ? { ...result, sha256 } : result;
@@ -229,9 +250,6 @@ class PluginHost implements PluginHostApi {
 	}
 
 	async #load(request: LoadRequest): Promise<LoadResult> {
-		const port = request.events;
-		this.#port = port;
-		port.onmessage = (event: MessageEvent<PortRequest>) => void this.#answer(event.data, port);
 		this.#settings = request.settings;
 		this.#kv = new Map(Object.entries(request.kv));
 		const main = await this.#prepare(request.source, request.settings);
@@ -309,7 +327,21 @@ class PluginHost implements PluginHostApi {
 	/** Whether the plugin runs through its own allocator, without the SDK: one raw-ABI module alone. */
 	/** Whether a call goes through the raw ABI: never for a module set, nor for a WASI command's `_start`. */
 	#isRaw(info: ModuleInfo, command = false): boolean {
-		return !command && this.#linked.length === 0 && transportOf(info) === 'raw';
+		return !command && this.#linked.length === 0 && this.#traits(info).raw;
+	}
+
+	/** What every call asks of a module, worked out on its first call rather than on each. */
+	#traits(info: ModuleInfo): ModuleTraits {
+		let traits = TRAITS.get(info);
+		if (!traits) {
+			traits = {
+				raw: transportOf(info) === 'raw',
+				command: isWasiCommand(info),
+				exports: new Map(info.exports.map((e) => [e.name, e]))
+			};
+			TRAITS.set(info, traits);
+		}
+		return traits;
 	}
 
 	async configure(settings: HostSettings) {
@@ -369,14 +401,20 @@ class PluginHost implements PluginHostApi {
 	 * code runs here, under the call's timeout and Stop. The main thread is told the phase, so a timeout
 	 * can blame the start code, and the trace gets an `instantiate` step.
 	 */
-	async #ready(fresh: boolean, command = false): Promise<Result<object>> {
+	#ready(fresh: boolean, command = false): Result<object> | Promise<Result<object>> {
 		const call = this.#call;
 		const info = this.#info;
 		const live = Boolean(this.#plugin ?? this.#raw?.alive);
 		// An instance made ahead of the call is a fresh one; it was made for the SDK or raw path this call takes.
 		const prepared = this.#prepared && live && !command;
 		this.#prepared = false;
-		if (!call || !info || prepared || (!fresh && live)) return { ok: true };
+		// Synchronous when there is an instance: a quick call pays no extra promise for it.
+		if (!call || !info || prepared || (!fresh && live)) return READY;
+		return this.#instantiateFor(call, info, command);
+	}
+
+	/** `#ready`'s slow path: instantiates inside the call, as an `instantiate` step of its trace. */
+	async #instantiateFor(call: ActiveCall, info: ModuleInfo, command: boolean) {
 		this.#flush();
 		this.#post({ type: 'phase', callId: call.id, phase: 'instantiate' });
 		const t = this.#elapsed();
@@ -420,25 +458,23 @@ class PluginHost implements PluginHostApi {
 		this.#kv = new Map(Object.entries(entries));
 	}
 
-	/** Runs a call the session posted on the events port and answers it there, after the call's events. */
-	async #answer(message: PortRequest, port: MessagePort) {
+	/** Runs a call the session posted on the worker's channel and answers there, after the call's events. */
+	async #answer(message: CallMessage) {
 		const { id } = message.request;
 		try {
 			if (message.type === 'call') {
 				const result = await this.#callExport(message.request);
-				port.postMessage(
-					{ type: 'answer', result } satisfies WorkerEvent,
-					transferList(result.output)
-				);
+				self.postMessage({ type: 'answer', result } satisfies WorkerEvent, {
+					transfer: transferList(result.output)
+				});
 			} else {
 				const result = await this.#runRaw(message.request);
-				port.postMessage(
-					{ type: 'answer', result } satisfies WorkerEvent,
-					transferList(result.result?.bytes)
-				);
+				self.postMessage({ type: 'answer', result } satisfies WorkerEvent, {
+					transfer: transferList(result.result?.bytes)
+				});
 			}
 		} catch (err) {
-			port.postMessage({
+			self.postMessage({
 				type: 'thrown',
 				id,
 				message: thrownLike(err).message
@@ -465,7 +501,8 @@ class PluginHost implements PluginHostApi {
 		if (!settings || !this.#info) {
 			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
 		}
-		const exported = this.#info.exports.find((e) => e.name === request.export);
+		const traits = this.#traits(this.#info);
+		const exported = traits.exports.get(request.export);
 		if (!exported || exported.kind !== 'function') {
 			return {
 				...empty,
@@ -477,7 +514,7 @@ class PluginHost implements PluginHostApi {
 			};
 		}
 		// A WASI command runs as a program, through the SDK even when it also looks like a raw-ABI module.
-		const command = request.export === COMMAND_EXPORT && isWasiCommand(this.#info);
+		const command = request.export === COMMAND_EXPORT && traits.command;
 		if (this.#isRaw(this.#info, command)) return this.#callRawAsCall(request);
 		const sig = exported.signature;
 		if (sig && sig.params.length > 0) {
@@ -501,9 +538,12 @@ class PluginHost implements PluginHostApi {
 		let exit: number | null = null;
 		// The input is a command's stdin (what its start code prints is its output too); an Extism export
 		// reads the input with input_load instead.
-		this.#stdio.begin(command ? request.input : new Uint8Array(0), command);
+		// Only a WASI module can write to them: others skip the streams' bookkeeping.
+		const stdio = this.#wasi || command;
+		if (stdio) this.#stdio.begin(command ? request.input : new Uint8Array(0), command);
 		// A command's `_start` runs once per instance (wasi-libc traps on a second run): always a fresh one.
-		const started = await this.#ready(settings.freshInstance || command, command);
+		const ready = this.#ready(settings.freshInstance || command, command);
+		const started = ready instanceof Promise ? await ready : ready;
 		this.#probe.lastCode = null;
 		if (!started.ok) error = started.error;
 		else {
@@ -527,19 +567,25 @@ class PluginHost implements PluginHostApi {
 			// A module that exited, or a command that ran, is done: the next call starts a fresh instance.
 			if (command || exit !== null) this.#plugin = null;
 		}
-		const streams = this.#stdio.end();
-		if (command) output = streams.stdout;
+		if (stdio) {
+			const streams = this.#stdio.end();
+			if (command) output = streams.stdout;
+		}
 		const code = this.#probe.lastCode;
 		if (!error && exit !== null && exit !== 0) error = procExitError(request.export, exit, command);
 		if (!error && code !== null && code !== 0) error = exitError(request.export, code);
 		const memoryPages = this.#probe.memoryPages();
 		const duration = performance.now() - this.#call.t0;
-		// The end event travels in the result's tail, not on the port: the caller needs no second message.
+		// The end event travels in the result's tail, not a message of its own: the caller needs no second one.
 		this.#call.pending.push({
 			type: 'end',
 			t: duration,
 			status: error ? 'error' : 'ok',
-			output: payload(output),
+			// A whole output is the result's own bytes: the message then carries them once, not twice.
+			output:
+				output.byteLength <= PREVIEW_LIMIT
+					? { size: output.byteLength, head: output }
+					: payload(output),
 			...(error ? { error } : {}),
 			...(code !== null ? { code } : {}),
 			...(exit !== null ? { exit } : {}),
@@ -676,7 +722,8 @@ class PluginHost implements PluginHostApi {
 		}
 		this.#call = this.#begin(request.id);
 		this.#emit(RawPlugin.startEvent(request));
-		const started = await this.#ready(settings.freshInstance);
+		const ready = this.#ready(settings.freshInstance);
+		const started = ready instanceof Promise ? await ready : ready;
 		if (!started.ok) {
 			const duration = this.#elapsed();
 			this.#call.pending.push({
@@ -873,7 +920,7 @@ class PluginHost implements PluginHostApi {
 
 	/**
 	 * Ends the call's record: its unsent events (with the count of dropped ones just before `end`) travel
-	 * in the result's tail. The call's batched KV writes go out first, on the port the answer follows them on.
+	 * in the result's tail. The call's batched KV writes go out first, on the channel the answer follows them on.
 	 */
 	#settle(call: ActiveCall): TraceEvent[] {
 		this.#kvSend();
@@ -886,8 +933,34 @@ class PluginHost implements PluginHostApi {
 	}
 
 	#post(message: WorkerEvent) {
-		this.#port?.postMessage(message);
+		if (this.#attached) self.postMessage(message);
 	}
 }
 
-Comlink.expose(new PluginHost());
+Comlink.expose(new PluginHost(), comlinkEndpoint());
+
+/**
+ * The worker's channel as Comlink sees it: without the session's call messages, which Comlink would
+ * otherwise answer as requests of its own.
+ */
+function comlinkEndpoint(): Comlink.Endpoint {
+	const filtered = new Map<EventListenerOrEventListenerObject, (event: Event) => void>();
+	return {
+		postMessage: (message: unknown, transfer?: Transferable[]) =>
+			self.postMessage(message, { transfer: transfer ?? [] }),
+		addEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+			const only = (event: Event) => {
+				if (isCallMessage((event as MessageEvent<unknown>).data)) return;
+				if (typeof listener === 'function') listener(event);
+				else listener.handleEvent(event);
+			};
+			filtered.set(listener, only);
+			self.addEventListener(type, only);
+		},
+		removeEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+			const only = filtered.get(listener);
+			if (only) self.removeEventListener(type, only);
+			filtered.delete(listener);
+		}
+	};
+}

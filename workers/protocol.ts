@@ -35,11 +35,6 @@ export interface LoadRequest {
 	settings: HostSettings;
 	/** The namespace's KV entries, loaded from IndexedDB, served to `kv_read` from the worker's cache. */
 	kv: Record<string, Uint8Array>;
-	/**
-	 * Port for the session's calls (`PortRequest`) and for what the worker sends back on it (`WorkerEvent`):
-	 * trace batches and KV writes while a call runs, then its answer.
-	 */
-	events: MessagePort;
 }
 
 /** What a successful load returns. */
@@ -89,7 +84,7 @@ export interface CallRequest {
 
 /**
  * A call's outcome. The output is transferred when large; a failed call keeps whatever output the plugin
- * set (an `exit` error often has some). The trace is streamed separately over the events port.
+ * set (an `exit` error often has some). The trace is streamed separately on the worker's channel.
  */
 export type CallResult = {
 	id: number;
@@ -102,7 +97,7 @@ export type CallResult = {
 	memoryPages: number | null;
 	/**
 	 * The call's last events (always including `end`), not yet posted on their own: the call's other events
-	 * and KV writes went out on the events port before the answer.
+	 * and KV writes went out on the worker's channel before the answer.
 	 */
 	tail: TraceEvent[];
 } & ({ ok: true } | { ok: false; error: PlaygroundError });
@@ -146,7 +141,10 @@ export interface KvWritten {
 	at: number;
 }
 
-/** Messages the worker posts on the events port. */
+/**
+ * What the worker posts on its own channel, beside Comlink's replies (which never carry these types): trace
+ * batches and KV writes while a call runs, then its answer.
+ */
 export type WorkerEvent =
 	| { type: 'trace'; callId: number; events: TraceEvent[] }
 	/** A batch of plugin writes; `seq` is the last one's number, which `kvSync` and `kvAck` speak in. */
@@ -159,12 +157,26 @@ export type WorkerEvent =
 	| { type: 'thrown'; id: number; message: string };
 
 /**
- * Calls the session posts on the events port: one plain message each way, ordered with the call's events,
- * so a quick call costs no more than a bare worker's round trip (the `call` and `callRaw` of
- * `PluginHostApi` do the same through Comlink).
+ * Calls the session posts on the worker's own channel: one plain message each way, ordered with the call's
+ * events, so a quick call costs no more than a bare worker's round trip (the `call` and `callRaw` of
+ * `PluginHostApi` do the same through Comlink). Comlink's requests never have these types.
  */
-export type PortRequest =
+export type CallMessage =
 	{ type: 'call'; request: CallRequest } | { type: 'callRaw'; request: RawCallRequest };
+
+/** Whether a message on the worker's channel is a session's call rather than a Comlink request. */
+export function isCallMessage(data: unknown): data is CallMessage {
+	const type = (data as { type?: unknown } | null)?.type;
+	return type === 'call' || type === 'callRaw';
+}
+
+/** Whether a message from the worker is one of its events rather than a Comlink reply. */
+export function isWorkerEvent(data: unknown): data is WorkerEvent {
+	const type = (data as { type?: unknown } | null)?.type;
+	return (
+		type === 'answer' || type === 'trace' || type === 'kv' || type === 'phase' || type === 'thrown'
+	);
+}
 
 /** What a call is doing: instantiating the plugin (its start code runs), or running the export. */
 export type CallPhase = 'instantiate' | 'call';

@@ -33,11 +33,12 @@ import type {
 	LoadResult,
 	ModuleSource,
 	PluginHostApi,
-	PortRequest,
+	CallMessage,
 	CallResult,
 	RawCallResult,
 	WorkerEvent
 } from '../../workers/protocol';
+import { isWorkerEvent } from '../../workers/protocol';
 import type { MemoryBudget } from './memory-budget';
 import { newLogName, recoverKvLogs } from './kv-log';
 import { joinNamespace, type NamespaceMembership } from './namespace-locks';
@@ -80,7 +81,6 @@ const STANDBY_AFTER_MS = 10;
 
 /** A worker loading the plugin: a start's, or the standby. */
 interface Booted extends HostWorker {
-	port: MessagePort;
 	/** Its KV log, when it keeps one. */
 	log: string | null;
 	/** The load's answer, and whether the log could be opened. */
@@ -163,7 +163,6 @@ export class PluginSession {
 	readonly #budget: MemoryBudget | null;
 	#worker: Worker | null = null;
 	#host: Comlink.Remote<PluginHostApi> | null = null;
-	#port: MessagePort | null = null;
 	#module: WebAssembly.Module | null = null;
 	/** The inspection as the worker sent it, sent back as is when the worker restarts. */
 	#packed: PackedModuleInfo | null = null;
@@ -191,7 +190,7 @@ export class PluginSession {
 	#historyWrite: Promise<void> = Promise.resolve();
 	/** The trace of the running (or last) call, which streamed events extend whatever `trace` shows. */
 	#live: CallTrace | null = null;
-	/** The running call's answer, awaited from the events port (or given by a timeout or Stop). */
+	/** The running call's answer, awaited from the worker's channel (or given by a timeout or Stop). */
 	#answer: {
 		id: number;
 		resolve: (answer: CallResult | RawCallResult) => void;
@@ -551,28 +550,25 @@ export class PluginSession {
 	 */
 	#boot(src: ModuleSource, linked: LinkedSource[]): Booted {
 		const { worker, host } = takeWorker();
-		const channel = new MessageChannel();
-		const port = channel.port1;
-		port.onmessage = (event: MessageEvent<WorkerEvent>) => {
-			if (this.#port === port) this.#onEvent(event.data);
-		};
+		// Its events share the worker's channel with Comlink's replies; they count once it is attached.
+		worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+			if (this.#worker === worker && isWorkerEvent(event.data)) this.#onEvent(event.data);
+		});
 		const loading = host.load(
 			Comlink.transfer(
 				{
 					source: src,
 					settings: $state.snapshot(this.settings) as HostSettings,
 					kv: Object.fromEntries(this.kv),
-					events: channel.port2,
 					...(linked.length ? { linked } : {})
 				},
 				[
-					channel.port2,
 					...('bytes' in src ? [src.bytes.buffer] : []),
 					...linked.flatMap((l) => ('bytes' in l.source ? [l.source.bytes.buffer] : []))
 				]
 			)
 		);
-		const booted: Booted = { worker, host, port, log: null, loaded: null as never };
+		const booted: Booted = { worker, host, log: null, loaded: null as never };
 		// An embed keeps nothing, so it logs nothing either (and asks the browser for no storage).
 		const openLog = async () => {
 			if (this.#storage.detached) return false;
@@ -597,7 +593,6 @@ export class PluginSession {
 	#attach(booted: Booted): void {
 		this.#worker = booted.worker;
 		this.#host = booted.host;
-		this.#port = booted.port;
 		this.#log = booted.log;
 		this.#kvSeen = 0;
 	}
@@ -641,7 +636,6 @@ export class PluginSession {
 	#terminate(booted: Booted): void {
 		booted.host[Comlink.releaseProxy]();
 		booted.worker.terminate();
-		booted.port.close();
 		// Its log holds no write (no call ran there): the next recovery finds it dead and deletes it.
 	}
 
@@ -733,10 +727,8 @@ export class PluginSession {
 		this.#kvWaiters.clear();
 		this.#host?.[Comlink.releaseProxy]();
 		this.#worker?.terminate();
-		this.#port?.close();
 		this.#worker = null;
 		this.#host = null;
-		this.#port = null;
 	}
 
 	#onEvent(message: WorkerEvent) {
@@ -829,7 +821,7 @@ export class PluginSession {
 		this.#kvFlush = null;
 	}
 
-	/** Waits until every write the worker has made has arrived (the events port and Comlink are not ordered). */
+	/** Waits until every write the worker has made has arrived and been applied. */
 	async #kvCaughtUp(): Promise<void> {
 		const host = this.#host;
 		if (!host) return;
@@ -927,19 +919,38 @@ export class PluginSession {
 	 * One worker call with `run`'s machinery: a new trace and call id, the timeout and Stop (which terminate
 	 * the worker and restart it), and the streamed events joined with the result's tail. Returns the worker's
 	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it. The
-	 * request goes on the events port with `transfer`; the answer comes back on it after the call's events
+	 * request goes on the worker's channel with `transfer`; the answer comes back on it after the call's events
 	 * and KV writes, so nothing is left to wait for. `start` opens the trace when the page writes it (a
 	 * `call`); a raw call's worker sends its own.
 	 */
 	async #execute<R extends CallResult | RawCallResult>(
 		exportName: string,
-		request: (id: number) => PortRequest,
+		request: (id: number) => CallMessage,
 		transfer: Transferable[] = [],
 		start: StartEvent | null = null
 	): Promise<{ id: number; duration: number; answer: R | PlaygroundError } | null> {
-		const port = this.#port;
-		if (this.status !== 'ready' || !this.#host || !port) return null;
+		const worker = this.#worker;
+		if (this.status !== 'ready' || !this.#host || !worker) return null;
 		const id = ++this.#callId;
+		// The request goes first: the worker runs the call while the page does its own bookkeeping below,
+		// which then adds nothing to the round trip.
+		const answered = new Promise<R | PlaygroundError>((resolve, reject) => {
+			// The worker answers with an R: the request says which kind of call it is.
+			this.#answer = {
+				id,
+				resolve: resolve as (answer: CallResult | RawCallResult) => void,
+				reject
+			};
+			this.#abort = resolve;
+		});
+		const t0 = performance.now();
+		try {
+			worker.postMessage(request(id), transfer);
+		} catch (err) {
+			this.#answer = null;
+			this.#abort = null;
+			throw err;
+		}
 		this.#live = newTrace(id, { id: this.id, name: this.name }, exportName, Date.now());
 		if (this.sha256) this.#live.module = this.sha256;
 		if (start) appendEvents(this.#live, [start]);
@@ -947,7 +958,6 @@ export class PluginSession {
 		this.outcome = null;
 		this.notice = null;
 		this.status = 'running';
-		const t0 = performance.now();
 		this.runningSince = t0;
 		this.#phase = 'call';
 		this.#running = exportName;
@@ -965,16 +975,7 @@ export class PluginSession {
 		);
 		let answer: R | PlaygroundError;
 		try {
-			answer = await new Promise<R | PlaygroundError>((resolve, reject) => {
-				// The worker answers with an R: the request says which kind of call it is.
-				this.#answer = {
-					id,
-					resolve: resolve as (answer: CallResult | RawCallResult) => void,
-					reject
-				};
-				this.#abort = resolve;
-				port.postMessage(request(id), transfer);
-			});
+			answer = await answered;
 		} finally {
 			clearTimeout(timer);
 			this.#answer = null;
@@ -1017,7 +1018,8 @@ export class PluginSession {
 		const finished = this.#live;
 		if (!finished) return null;
 		const summary = summarizeCall(finished);
-		this.history = [...this.history, summary].slice(-HISTORY_LIMIT);
+		const kept = this.history.length < HISTORY_LIMIT ? this.history : this.history.slice(1);
+		this.history = [...kept, summary];
 		// Off the call's critical path: the result is shown at once, the history write follows (settled()).
 		this.#historyWrite = this.#historyWrite.then(
 			() =>

@@ -15,7 +15,7 @@ import {
 } from '../../src/lib/kv/log';
 import { defaultSettings } from '../../src/lib/host/settings';
 import { newLogName, recoverKvLogs, tabId } from '../../src/state/kv-log';
-import type { PluginHostApi, WorkerEvent } from '../../workers/protocol';
+import { isWorkerEvent, type PluginHostApi, type WorkerEvent } from '../../workers/protocol';
 import { exampleBytes, freshStorage, str, text } from './helpers';
 
 const workers: Worker[] = [];
@@ -60,22 +60,17 @@ async function counterHost(prefix: string, namespace: string) {
 	});
 	workers.push(worker);
 	const host = Comlink.wrap<PluginHostApi>(worker);
-	const channel = new MessageChannel();
 	const received: WorkerEvent[] = [];
-	channel.port1.onmessage = (event: MessageEvent<WorkerEvent>) => received.push(event.data);
+	worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+		if (isWorkerEvent(event.data)) received.push(event.data);
+	});
 	const log = newLogName();
 	expect(await host.kvOpenLog(prefix, log)).toBe(true);
-	const loaded = await host.load(
-		Comlink.transfer(
-			{
-				source: { bytes: await exampleBytes('kv-counter') },
-				settings: defaultSettings(namespace),
-				kv: {},
-				events: channel.port2
-			},
-			[channel.port2]
-		)
-	);
+	const loaded = await host.load({
+		source: { bytes: await exampleBytes('kv-counter') },
+		settings: defaultSettings(namespace),
+		kv: {}
+	});
 	expect(loaded.ok).toBe(true);
 	let id = 0;
 	const count = () => host.call({ id: ++id, export: 'count', input: new Uint8Array(0) });

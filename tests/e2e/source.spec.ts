@@ -102,7 +102,7 @@ test('a link carrying source reopens in a fresh context, rebuilds on Run and mat
 	const received = receiver.getByRole('region', { name: 'Source' });
 	// Nothing runs or builds on open.
 	await expect(received.getByRole('status', { name: 'Build status' })).toHaveText(
-		'From the link: Run builds it'
+		'Source only, not built here yet: Run builds it'
 	);
 	await expect(received.getByRole('textbox', { name: 'Source code' })).toContainText(
 		"outputText('Salut, ' + name + '!');"

@@ -171,7 +171,7 @@ test('a workspace file carries the source of plugins built in the page; Run rebu
 		await nav.getByRole('button', { name: tab, exact: true }).click();
 		// The source comes open with the plugin; nothing is built on import, Run builds it.
 		await expect(pane.getByRole('textbox', { name: 'Source code' })).toContainText(line);
-		await expect(received).toHaveText('From the link: Run builds it');
+		await expect(received).toHaveText('Source only, not built here yet: Run builds it');
 		await receiver.getByRole('button', { name: 'Run', exact: true }).click();
 		await expect(received).toHaveText(/^Built /, { timeout: 90_000 });
 		await expect(output.getByText(answer, { exact: true })).toBeVisible();
