@@ -4,7 +4,12 @@
  * imports these types only, so neither the worker nor a compiler lands in the page bundle.
  */
 import type { PlaygroundError } from '../src/lib/errors';
-import type { BuildDiagnostic, CompilerId, SourceProject } from '../src/lib/source/project';
+import type {
+	BuildDiagnostic,
+	CompilerId,
+	SourceLanguage,
+	SourceProject
+} from '../src/lib/source/project';
 
 /** A build's figures, for the status line and the bench. */
 export interface BuildFigures {
@@ -38,4 +43,9 @@ export type BuildResult = BuildOk | BuildFailed;
 export interface CompilerApi {
 	/** Builds a project; a source that does not compile is a failed result with diagnostics, as data. */
 	build(project: SourceProject): Promise<BuildResult>;
+	/**
+	 * Loads a language's compiler and warms it with a tiny build, so that the person's first build takes a
+	 * warm compiler's time; a compiler that cannot load is left to the next build to report.
+	 */
+	prepare(language: SourceLanguage): Promise<void>;
 }

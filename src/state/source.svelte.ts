@@ -11,6 +11,7 @@ import {
 	type CompilerId,
 	type ExampleLanguage,
 	type SourceFile,
+	type SourceLanguage,
 	type SourceProject
 } from '../lib/source/project';
 import type { SavedCode } from '../lib/source/saved';
@@ -54,6 +55,11 @@ class CompilerClient {
 				loadMs: 0
 			};
 		}
+	}
+
+	/** Loads and warms a language's compiler in the background; a failure waits for the next build. */
+	prepare(language: SourceLanguage): void {
+		this.#worker.call((api) => api.prepare(language)).catch(() => {});
 	}
 }
 
@@ -277,6 +283,14 @@ export class SourceState {
 	}
 
 	/** Builds the source and, when it builds, loads the module into the session; false when it failed. */
+	/**
+	 * Gets the compiler ready while the person reads and edits (the pane is open): loaded and warm, the
+	 * first build takes a warm build's time instead of the compiler's first load.
+	 */
+	prepareCompiler(): void {
+		if (this.project && !this.readOnly) compiler.prepare(this.project.language);
+	}
+
 	async build(): Promise<boolean> {
 		const project = this.project;
 		if (!project || this.readOnly || this.status === 'building') return false;

@@ -1,7 +1,9 @@
 // The compiler worker through SourceState, with real wabt and asc: a WAT and an AssemblyScript example
 // rebuilt from their shipped sources give the bytes `npm run examples` built, an edit changes what the
 // plugin returns, and a broken source fails at its line and column while the last good module stays.
+import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
+import type { CompilerApi } from '../../workers/compiler-protocol';
 import { detectProfile } from '../../src/lib/abi/registry';
 import { TEMPLATES, templateProject, type PluginTemplate } from '../../src/lib/source/templates';
 import type { PluginSession } from '../../src/state/plugin-session.svelte';
@@ -56,6 +58,34 @@ describe('compiler worker', () => {
 		expect(source.changed).toBe(false);
 		expect(session.sha256).toBe(source.built?.sha256);
 		expect(session.sha256).not.toBe(meta.sha256);
+	}, 180_000);
+
+	it('prepare loads and warms the compiler: the first build after it loads nothing', async () => {
+		const { source } = await openWithSource('count-vowels');
+		const project = source.project!;
+		const fresh = () => {
+			const worker = new Worker(new URL('../../workers/compiler.ts', import.meta.url), {
+				type: 'module'
+			});
+			return { worker, api: Comlink.wrap<CompilerApi>(worker) };
+		};
+		const cold = fresh();
+		const prepared = fresh();
+		try {
+			await prepared.api.prepare('assemblyscript');
+			const [first, afterPrepare] = await Promise.all([
+				cold.api.build(project),
+				prepared.api.build(project)
+			]);
+			expect(first.ok && afterPrepare.ok).toBe(true);
+			// A fresh worker loads asc on its first build; a prepared one had it loaded already.
+			expect(first.loadMs).toBeGreaterThan(0);
+			expect(afterPrepare.loadMs).toBe(0);
+			expect(afterPrepare.ok && first.ok && afterPrepare.sha256).toBe(first.ok && first.sha256);
+		} finally {
+			cold.worker.terminate();
+			prepared.worker.terminate();
+		}
 	}, 180_000);
 
 	it('reports an AssemblyScript error at its line and column and keeps the last good module', async () => {

@@ -217,3 +217,23 @@ test('a Bifrost hook from its template builds without Extism and is called as a 
 	await abi.getByRole('button', { name: 'Call hook' }).click();
 	await expect(abi.getByRole('region', { name: 'Decoded result' })).toContainText('"template"');
 });
+
+test('opening the Source pane loads its compiler before any build, and the page never did', async ({
+	page
+}) => {
+	const compilerChunk = /\/assets\/asc-[^/]*\.js$/;
+	const fetched: string[] = [];
+	page.on('requestfinished', (request) => {
+		if (compilerChunk.test(new URL(request.url()).pathname)) fetched.push(request.url());
+	});
+	await openApp(page);
+	await pickExample(page, 'Count vowels');
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await expect(page.getByRole('region', { name: 'Output' })).toContainText('"count": 3');
+	expect(fetched).toEqual([]);
+
+	const pane = await openSource(page);
+	// Nobody pressed build: the pane asked its worker to load and warm asc while the source is read.
+	await expect.poll(() => fetched.length, { timeout: 30_000 }).toBe(1);
+	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText('Up to date');
+});
