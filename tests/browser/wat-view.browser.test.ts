@@ -162,7 +162,8 @@ describe('WatView', () => {
 		expect(view.stats?.lines).toBeGreaterThan(500_000);
 		const last = findExport(text, `f${functions - 1}`);
 		expect(last && text.slice(last.from, last.to)).toContain(`(func $add_${functions - 1})`);
-		expect(longest).toBeLessThan(200);
+		// Converting on the page would hold it for seconds; a loaded machine stretches a task, never that far.
+		expect(longest).toBeLessThan(1_000);
 	});
 
 	it('reports a module wabt cannot read as an error, and keeps working', async () => {
