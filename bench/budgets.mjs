@@ -125,6 +125,17 @@ export const BUDGETS = [
 		value: (f) => f.build?.longestTask
 	},
 	{
+		id: 'hostile-longest-task',
+		label: 'longest main-thread task in the abuse suite flows (hostile input)',
+		limit: 200,
+		unit: 'ms',
+		value: (f) => f.hostile?.longest,
+		detail: (f) =>
+			f.hostile
+				? `worst: ${f.hostile.worst.length > 48 ? `${f.hostile.worst.slice(0, 47)}…` : f.hostile.worst}`
+				: '?'
+	},
+	{
 		id: 'page-initial-gzip',
 		label: 'initial JS+CSS, gzip',
 		limit: 250,
