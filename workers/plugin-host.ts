@@ -115,7 +115,6 @@ function quiet(info: ModuleInfo): boolean {
 	);
 }
 
-/** A module compiled (or reused) and inspected, ready to instantiate. */
 /** A module's call-time facts (see `#traits`). */
 interface ModuleTraits {
 	/** Called through its own allocator (a raw-transport profile claims it), not through Extism. */
@@ -132,6 +131,7 @@ const READY: Result<object> = { ok: true };
 /** Per module info, which never changes once parsed. */
 const TRAITS = new WeakMap<ModuleInfo, ModuleTraits>();
 
+/** A module compiled (or reused) and inspected, ready to instantiate. */
 interface Prepared {
 	info: ModuleInfo;
 	module: WebAssembly.Module;
@@ -324,7 +324,6 @@ class PluginHost implements PluginHostApi {
 		}
 	}
 
-	/** Whether the plugin runs through its own allocator, without the SDK: one raw-ABI module alone. */
 	/** Whether a call goes through the raw ABI: never for a module set, nor for a WASI command's `_start`. */
 	#isRaw(info: ModuleInfo, command = false): boolean {
 		return !command && this.#linked.length === 0 && this.#traits(info).raw;
