@@ -125,9 +125,6 @@ interface ModuleTraits {
 	exports: Map<string, ExportInfo>;
 }
 
-/** `#ready`'s answer when the call has its instance. */
-const READY: Result<object> = { ok: true };
-
 /** Per module info, which never changes once parsed. */
 const TRAITS = new WeakMap<ModuleInfo, ModuleTraits>();
 
@@ -400,20 +397,14 @@ class PluginHost implements PluginHostApi {
 	 * code runs here, under the call's timeout and Stop. The main thread is told the phase, so a timeout
 	 * can blame the start code, and the trace gets an `instantiate` step.
 	 */
-	#ready(fresh: boolean, command = false): Result<object> | Promise<Result<object>> {
+	async #ready(fresh: boolean, command = false): Promise<Result<object>> {
 		const call = this.#call;
 		const info = this.#info;
 		const live = Boolean(this.#plugin ?? this.#raw?.alive);
 		// An instance made ahead of the call is a fresh one; it was made for the SDK or raw path this call takes.
 		const prepared = this.#prepared && live && !command;
 		this.#prepared = false;
-		// Synchronous when there is an instance: a quick call pays no extra promise for it.
-		if (!call || !info || prepared || (!fresh && live)) return READY;
-		return this.#instantiateFor(call, info, command);
-	}
-
-	/** `#ready`'s slow path: instantiates inside the call, as an `instantiate` step of its trace. */
-	async #instantiateFor(call: ActiveCall, info: ModuleInfo, command: boolean) {
+		if (!call || !info || prepared || (!fresh && live)) return { ok: true };
 		this.#flush();
 		this.#post({ type: 'phase', callId: call.id, phase: 'instantiate' });
 		const t = this.#elapsed();
@@ -514,7 +505,7 @@ class PluginHost implements PluginHostApi {
 		}
 		// A WASI command runs as a program, through the SDK even when it also looks like a raw-ABI module.
 		const command = request.export === COMMAND_EXPORT && traits.command;
-		if (this.#isRaw(this.#info, command)) return this.#callRawAsCall(request);
+		if (this.#isRaw(this.#info, command)) return this.#callRawAsCall(request, exported);
 		const sig = exported.signature;
 		if (sig && sig.params.length > 0) {
 			return { ...empty, ...fail('call', ...notCallable(request.export, sig)) };
@@ -541,8 +532,7 @@ class PluginHost implements PluginHostApi {
 		const stdio = this.#wasi || command;
 		if (stdio) this.#stdio.begin(command ? request.input : new Uint8Array(0), command);
 		// A command's `_start` runs once per instance (wasi-libc traps on a second run): always a fresh one.
-		const ready = this.#ready(settings.freshInstance || command, command);
-		const started = ready instanceof Promise ? await ready : ready;
+		const started = await this.#ready(settings.freshInstance || command, command);
 		this.#probe.lastCode = null;
 		if (!started.ok) error = started.error;
 		else {
@@ -692,11 +682,6 @@ class PluginHost implements PluginHostApi {
 		return { ok: true };
 	}
 
-	async callRaw(request: RawCallRequest): Promise<RawCallResult> {
-		const result = await this.#runRaw(request);
-		return Comlink.transfer(result, result.result?.bytes ? [result.result.bytes.buffer] : []);
-	}
-
 	async #runRaw(request: RawCallRequest): Promise<RawCallResult> {
 		if (this.#preparing) await this.#preparing;
 		const settings = this.#settings;
@@ -721,8 +706,7 @@ class PluginHost implements PluginHostApi {
 		}
 		this.#call = this.#begin(request.id);
 		this.#emit(RawPlugin.startEvent(request));
-		const ready = this.#ready(settings.freshInstance);
-		const started = ready instanceof Promise ? await ready : ready;
+		const started = await this.#ready(settings.freshInstance);
 		if (!started.ok) {
 			const duration = this.#elapsed();
 			this.#call.pending.push({
@@ -751,8 +735,8 @@ class PluginHost implements PluginHostApi {
 	 * `call` on a raw-ABI module: the input is the export's single (ptr, len) argument (none when it takes
 	 * none), the output is the bytes its packed answer points at, and an answer outside memory is an error.
 	 */
-	async #callRawAsCall(request: CallRequest): Promise<CallResult> {
-		const sig = this.#info?.exports.find((e) => e.name === request.export)?.signature;
+	async #callRawAsCall(request: CallRequest, exported: ExportInfo): Promise<CallResult> {
+		const sig = exported.signature;
 		const raw = await this.#runRaw({
 			id: request.id,
 			export: request.export,

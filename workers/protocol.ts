@@ -158,8 +158,9 @@ export type WorkerEvent =
 
 /**
  * Calls the session posts on the worker's own channel: one plain message each way, ordered with the call's
- * events, so a quick call costs no more than a bare worker's round trip (the `call` and `callRaw` of
- * `PluginHostApi` do the same through Comlink). Comlink's requests never have these types.
+ * events, so a quick call costs no more than a bare worker's round trip. A `callRaw` runs one export of a
+ * raw-ABI module (instantiated without the Extism SDK), tracing malloc, write, call, packed and free as
+ * `abi:memory` host events. Comlink's requests never have these types.
  */
 export type CallMessage =
 	{ type: 'call'; request: CallRequest } | { type: 'callRaw'; request: RawCallRequest };
@@ -217,12 +218,6 @@ export interface PluginHostApi {
 	 * is the page's (it knows the export and the input): the worker sends what happens after it.
 	 */
 	call(request: CallRequest): Promise<CallResult>;
-	/**
-	 * Runs one export of a raw-ABI module (one `load` instantiated without the Extism SDK because it imports
-	 * nothing from `extism:host/env` and exports `plugin_malloc` or `malloc`), tracing malloc, write, call,
-	 * packed and free as `abi:memory` host events.
-	 */
-	callRaw(request: RawCallRequest): Promise<RawCallResult>;
 }
 
 export type { PlaygroundError };

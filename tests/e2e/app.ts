@@ -17,6 +17,14 @@ export async function pickExample(page: Page, title: string) {
 	await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 }
 
+/** Creates a plugin from the New plugin dialog's template whose label matches `template`. */
+export async function newFromTemplate(page: Page, template: RegExp) {
+	await page.getByRole('button', { name: 'New plugin' }).click();
+	const dialog = page.getByRole('dialog', { name: 'New plugin from a template' });
+	await dialog.getByRole('radio', { name: template }).check();
+	await dialog.getByRole('button', { name: 'Create' }).click();
+}
+
 /**
  * In the open Source pane, clicks the line whose text (after its indentation) is `line`, types `after`
  * over the first `before` in it, and waits for the editor to show the changed line.

@@ -1,7 +1,7 @@
 // The Source pane, driven as a learner would: change an example's source, build, run and see the new
 // output and trace; break it and see the error at its line while the last good module stays loaded.
 import type { Page } from '@playwright/test';
-import { pickExample, replaceInLine } from './app';
+import { newFromTemplate, pickExample, replaceInLine } from './app';
 import { expect, test } from './fixtures';
 
 async function openApp(page: Page) {
@@ -126,10 +126,7 @@ test('a link carrying source reopens in a fresh context, rebuilds on Run and mat
 test('a bub hook written from its template changes the decoded result', async ({ page }) => {
 	test.setTimeout(180_000);
 	await openApp(page);
-	await page.getByRole('button', { name: 'New plugin' }).click();
-	const dialog = page.getByRole('dialog', { name: 'New plugin from a template' });
-	await dialog.getByRole('radio', { name: /Bub hook: build_prompt/ }).check();
-	await dialog.getByRole('button', { name: 'Create' }).click();
+	await newFromTemplate(page, /Bub hook: build_prompt/);
 	const pane = page.getByRole('region', { name: 'Source' });
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
 		timeout: 90_000
@@ -202,10 +199,7 @@ test('a Bifrost hook from its template builds without Extism and is called as a 
 }) => {
 	test.setTimeout(180_000);
 	await openApp(page);
-	await page.getByRole('button', { name: 'New plugin' }).click();
-	const dialog = page.getByRole('dialog', { name: 'New plugin from a template' });
-	await dialog.getByRole('radio', { name: /Bifrost hook: pre_hook/ }).check();
-	await dialog.getByRole('button', { name: 'Create' }).click();
+	await newFromTemplate(page, /Bifrost hook: pre_hook/);
 	const pane = page.getByRole('region', { name: 'Source' });
 	await expect(pane.getByRole('status', { name: 'Build status' })).toHaveText(/^Built /, {
 		timeout: 90_000

@@ -1,6 +1,12 @@
 import type { Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { exportWorkspace, importWorkspace, pickExample, replaceInLine } from './app';
+import {
+	exportWorkspace,
+	importWorkspace,
+	newFromTemplate,
+	pickExample,
+	replaceInLine
+} from './app';
 import { expect, test } from './fixtures';
 
 async function openApp(page: Page, path = './') {
@@ -133,10 +139,7 @@ test('a workspace file carries the source of plugins built in the page; Run rebu
 	await page.getByRole('button', { name: 'Source', exact: true }).click();
 	await replaceInLine(page, "outputText('Hello, ' + name + '!');", 'Hello', 'Ahoy');
 	await build();
-	await page.getByRole('button', { name: 'New plugin' }).click();
-	const templates = page.getByRole('dialog', { name: 'New plugin from a template' });
-	await templates.getByRole('radio', { name: /Plain function \(WAT\)/ }).check();
-	await templates.getByRole('button', { name: 'Create' }).click();
+	await newFromTemplate(page, /Plain function \(WAT\)/);
 	await built();
 	// Digits from 'A' instead of '0': an input of 5 bytes answers "F".
 	await replaceInLine(
