@@ -26,7 +26,7 @@ import { legacyPdk } from '../src/lib/host/explain';
 import { grownBytes, inputRefusal } from '../src/lib/host/memory-cap';
 import { defaultSettings, wasiEnabled, type HostSettings } from '../src/lib/host/settings';
 import { ProcExit, WasiStdio } from '../src/lib/host/wasi-stdio';
-import { payload } from '../src/lib/trace/build';
+import { endEvent } from '../src/lib/trace/build';
 import {
 	BATCH_MAX_BYTES,
 	BATCH_MAX_EVENTS,
@@ -65,10 +65,12 @@ import type {
 	CallMessage,
 	WorkerEvent
 } from './protocol';
-import { isCallMessage } from './protocol';
+import { briefAnswer, isCallMessage } from './protocol';
 import { RawPlugin } from './raw-abi';
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+/** `#ready`'s answer when the call's instance is already there. */
+const READY: Result<object> = { ok: true };
 
 /** Events sent at once in each window before batching starts; keeps quiet calls live and busy ones cheap. */
 const IMMEDIATE_PER_WINDOW = 32;
@@ -397,14 +399,23 @@ class PluginHost implements PluginHostApi {
 	 * code runs here, under the call's timeout and Stop. The main thread is told the phase, so a timeout
 	 * can blame the start code, and the trace gets an `instantiate` step.
 	 */
-	async #ready(fresh: boolean, command = false): Promise<Result<object>> {
+	#ready(fresh: boolean, command = false): Result<object> | Promise<Result<object>> {
 		const call = this.#call;
 		const info = this.#info;
 		const live = Boolean(this.#plugin ?? this.#raw?.alive);
 		// An instance made ahead of the call is a fresh one; it was made for the SDK or raw path this call takes.
 		const prepared = this.#prepared && live && !command;
 		this.#prepared = false;
-		if (!call || !info || prepared || (!fresh && live)) return { ok: true };
+		// The instance is there: the call goes on in the same turn.
+		if (!call || !info || prepared || (!fresh && live)) return READY;
+		return this.#instantiateInCall(call, info, command);
+	}
+
+	async #instantiateInCall(
+		call: ActiveCall,
+		info: ModuleInfo,
+		command: boolean
+	): Promise<Result<object>> {
 		this.#flush();
 		this.#post({ type: 'phase', callId: call.id, phase: 'instantiate' });
 		const t = this.#elapsed();
@@ -454,6 +465,11 @@ class PluginHost implements PluginHostApi {
 		try {
 			if (message.type === 'call') {
 				const result = await this.#callExport(message.request);
+				const brief = briefAnswer(result);
+				if (brief) {
+					self.postMessage(brief, { transfer: transferList(result.output) });
+					return;
+				}
 				self.postMessage({ type: 'answer', result } satisfies WorkerEvent, {
 					transfer: transferList(result.output)
 				});
@@ -480,22 +496,17 @@ class PluginHost implements PluginHostApi {
 	async #callExport(request: CallRequest): Promise<CallResult> {
 		if (this.#preparing) await this.#preparing;
 		const settings = this.#settings;
-		const empty = {
-			id: request.id,
-			output: new Uint8Array(0),
-			code: null,
-			exit: null,
-			memoryPages: null,
-			tail: []
-		};
 		if (!settings || !this.#info) {
-			return { ...empty, ...fail('call', 'No plugin is loaded.', 'Load a plugin first.') };
+			return {
+				...noOutput(request.id),
+				...fail('call', 'No plugin is loaded.', 'Load a plugin first.')
+			};
 		}
 		const traits = this.#traits(this.#info);
 		const exported = traits.exports.get(request.export);
 		if (!exported || exported.kind !== 'function') {
 			return {
-				...empty,
+				...noOutput(request.id),
 				...fail(
 					'call',
 					`The module has no exported function "${request.export}".`,
@@ -508,21 +519,16 @@ class PluginHost implements PluginHostApi {
 		if (this.#isRaw(this.#info, command)) return this.#callRawAsCall(request, exported);
 		const sig = exported.signature;
 		if (sig && sig.params.length > 0) {
-			return { ...empty, ...fail('call', ...notCallable(request.export, sig)) };
+			return { ...noOutput(request.id), ...fail('call', ...notCallable(request.export, sig)) };
 		}
 		const tooBig = inputRefusal(request.input.byteLength, settings.memory.maxPages);
-		if (tooBig) return { ...empty, ...fail('limit', tooBig.message, tooBig.hint) };
+		if (tooBig) return { ...noOutput(request.id), ...fail('limit', tooBig.message, tooBig.hint) };
 		this.#call = this.#begin(request.id);
 		this.#call.inputBytes = request.input.byteLength;
 		this.#call.hostVars = request.hostVars ?? null;
 		// The page writes the call's start event; it counts against the streaming allowance all the same.
-		this.#call.budget.admit({
-			type: 'start',
-			t: 0,
-			export: request.export,
-			input: { size: request.input.byteLength, head: request.input.subarray(0, PREVIEW_LIMIT) }
-		});
-		let output = new Uint8Array(0);
+		this.#call.budget.countStart(Math.min(request.input.byteLength, PREVIEW_LIMIT));
+		let output: Uint8Array | null = null;
 		let error: PlaygroundError | null = null;
 		/** The WASI exit code, when the module exited (proc_exit) or a command's `_start` returned. */
 		let exit: number | null = null;
@@ -532,7 +538,8 @@ class PluginHost implements PluginHostApi {
 		const stdio = this.#wasi || command;
 		if (stdio) this.#stdio.begin(command ? request.input : new Uint8Array(0), command);
 		// A command's `_start` runs once per instance (wasi-libc traps on a second run): always a fresh one.
-		const started = await this.#ready(settings.freshInstance || command, command);
+		const ready = this.#ready(settings.freshInstance || command, command);
+		const started = ready instanceof Promise ? await ready : ready;
 		this.#probe.lastCode = null;
 		if (!started.ok) error = started.error;
 		else {
@@ -560,29 +567,24 @@ class PluginHost implements PluginHostApi {
 			const streams = this.#stdio.end();
 			if (command) output = streams.stdout;
 		}
+		output ??= new Uint8Array(0);
 		const code = this.#probe.lastCode;
 		if (!error && exit !== null && exit !== 0) error = procExitError(request.export, exit, command);
 		if (!error && code !== null && code !== 0) error = exitError(request.export, code);
 		const memoryPages = this.#probe.memoryPages();
 		const duration = performance.now() - this.#call.t0;
 		// The end event travels in the result's tail, not a message of its own: the caller needs no second one.
-		this.#call.pending.push({
-			type: 'end',
-			t: duration,
-			status: error ? 'error' : 'ok',
-			// A whole output is the result's own bytes: the message then carries them once, not twice.
-			output:
-				output.byteLength <= PREVIEW_LIMIT
-					? { size: output.byteLength, head: output }
-					: payload(output),
-			...(error ? { error } : {}),
-			...(code !== null ? { code } : {}),
-			...(exit !== null ? { exit } : {}),
-			duration,
-			inputSize: request.input.byteLength,
-			outputSize: output.byteLength,
-			memoryPages
-		});
+		this.#call.pending.push(
+			endEvent({
+				output,
+				duration,
+				inputSize: request.input.byteLength,
+				memoryPages,
+				code,
+				exit,
+				error
+			})
+		);
 		const tail = this.#settle(this.#call);
 		const base = { id: request.id, output, code, exit, memoryPages, tail };
 		this.#afterCall(settings);
@@ -706,7 +708,8 @@ class PluginHost implements PluginHostApi {
 		}
 		this.#call = this.#begin(request.id);
 		this.#emit(RawPlugin.startEvent(request));
-		const started = await this.#ready(settings.freshInstance);
+		const ready = this.#ready(settings.freshInstance);
+		const started = ready instanceof Promise ? await ready : ready;
 		if (!started.ok) {
 			const duration = this.#elapsed();
 			this.#call.pending.push({
@@ -921,6 +924,11 @@ class PluginHost implements PluginHostApi {
 }
 
 Comlink.expose(new PluginHost(), comlinkEndpoint());
+
+/** A call's result before any output: what a refused call answers, beside its error. */
+function noOutput(id: number) {
+	return { id, output: new Uint8Array(0), code: null, exit: null, memoryPages: null, tail: [] };
+}
 
 /**
  * The worker's channel as Comlink sees it: without the session's call messages, which Comlink would

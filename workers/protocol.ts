@@ -1,11 +1,12 @@
 /**
- * The contract between the main thread and `plugin-host.ts`. The main thread imports these types only
- * (`import type`), so no worker code lands in the page bundle.
+ * The contract between the main thread and `plugin-host.ts`: its messages' types, and the few small
+ * functions both sides use to read and write them (no worker code lands in the page bundle).
  */
 import type { RawResult } from '../src/lib/abi/profile';
 import type { HostVars } from '../src/lib/abi/studiobrain/host-vars';
 import type { PlaygroundError, Result } from '../src/lib/errors';
 import type { HostSettings } from '../src/lib/host/settings';
+import { endEvent } from '../src/lib/trace/build';
 import type { TraceEvent } from '../src/lib/trace/types';
 import type { PackedModuleInfo } from '../src/lib/wasm/pack';
 
@@ -153,6 +154,20 @@ export type WorkerEvent =
 	| { type: 'phase'; callId: number; phase: CallPhase }
 	/** A call's answer (its output transferred), after every event and KV write the call made. */
 	| { type: 'answer'; result: CallResult | RawCallResult }
+	/**
+	 * A call's answer in brief, when it ended well with nothing to tell but its output (no code, no exit,
+	 * no event left to send): the page writes the end event from these, so the message stays small.
+	 */
+	| {
+			type: 'done';
+			id: number;
+			output: Uint8Array;
+			duration: number;
+			memoryPages: number | null;
+			inputSize: number;
+			/** The export's raw return code, when the runtime saw one (0: it ended well). */
+			code: number | null;
+	  }
 	/** A call failed with an exception instead of an answer (a bug of the host, not of the plugin). */
 	| { type: 'thrown'; id: number; message: string };
 
@@ -175,8 +190,49 @@ export function isCallMessage(data: unknown): data is CallMessage {
 export function isWorkerEvent(data: unknown): data is WorkerEvent {
 	const type = (data as { type?: unknown } | null)?.type;
 	return (
-		type === 'answer' || type === 'trace' || type === 'kv' || type === 'phase' || type === 'thrown'
+		type === 'answer' ||
+		type === 'done' ||
+		type === 'trace' ||
+		type === 'kv' ||
+		type === 'phase' ||
+		type === 'thrown'
 	);
+}
+
+/** A call's answer in brief (a `done` event). */
+export type BriefAnswer = Extract<WorkerEvent, { type: 'done' }>;
+
+/**
+ * The answer in brief for a call that ended well and has nothing left to send but its end (no exit, no
+ * other event, no notice); null otherwise. The page rebuilds the same end event from it (`fullAnswer`).
+ */
+export function briefAnswer(result: CallResult): BriefAnswer | null {
+	const end = result.tail.length === 1 ? result.tail[0] : null;
+	if (!result.ok || end?.type !== 'end' || result.exit !== null || end.error) return null;
+	return {
+		type: 'done',
+		id: result.id,
+		output: result.output,
+		duration: end.duration,
+		memoryPages: result.memoryPages,
+		inputSize: end.inputSize,
+		code: result.code
+	};
+}
+
+/** A brief answer as the full one: its end event, written here as the worker would, is the whole tail. */
+export function fullAnswer(done: BriefAnswer): CallResult {
+	const { id, output, code, memoryPages } = done;
+	const end = { output, duration: done.duration, inputSize: done.inputSize, memoryPages, code };
+	return {
+		id,
+		output,
+		code,
+		exit: null,
+		memoryPages,
+		tail: [endEvent({ ...end, exit: null, error: null })],
+		ok: true
+	};
 }
 
 /** What a call is doing: instantiating the plugin (its start code runs), or running the export. */

@@ -38,7 +38,7 @@ import type {
 	RawCallResult,
 	WorkerEvent
 } from '../../workers/protocol';
-import { isWorkerEvent } from '../../workers/protocol';
+import { fullAnswer, isWorkerEvent } from '../../workers/protocol';
 import type { MemoryBudget } from './memory-budget';
 import { newLogName, recoverKvLogs } from './kv-log';
 import { joinNamespace, type NamespaceMembership } from './namespace-locks';
@@ -298,42 +298,59 @@ export class PluginSession {
 	}
 
 	/** Runs the selected export with `input`; resolves when the call ends, times out or is stopped. */
-	async run(input: Uint8Array): Promise<CallOutcome | null> {
+	run(input: Uint8Array): Promise<CallOutcome | null> {
+		// A quick call's answer settles it in the worker's message event: no turn of the event loop between.
+		if (this.#restarting || this.beforeRun) return this.#runWhenReady(input);
+		return this.#run(input);
+	}
+
+	/** `run` once the restart behind a Stop has replayed and `beforeRun` (a build) has agreed. */
+	async #runWhenReady(input: Uint8Array): Promise<CallOutcome | null> {
 		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
 		if (this.beforeRun && !(await this.beforeRun())) return null;
+		return this.#run(input);
+	}
+
+	#run(input: Uint8Array): Promise<CallOutcome | null> {
+		if (this.kvAccess !== 'owned') return Promise.resolve(null);
 		const exportName = this.exportName;
 		const hostVars = this.hostVars;
-		// The page opens the call's trace itself (before the input is transferred): the worker sends only
-		// what happens there, and a quick call costs one message each way.
-		const start = startEvent(exportName, input);
-		const done = await this.#execute<CallResult>(
+		// The page opens the call's trace itself: the worker sends only what happens there, and a quick call
+		// costs one message each way.
+		return this.#execute<CallResult, CallOutcome>(
 			exportName,
 			(id) => ({
 				type: 'call',
 				request: { id, export: exportName, input, ...(hostVars ? { hostVars } : {}) }
 			}),
 			transferList(input),
-			start
+			() => startEvent(exportName, input),
+			({ id, answer }) => {
+				const timings = this.#record();
+				const outcome: CallOutcome =
+					'kind' in answer
+						? {
+								callId: id,
+								output: new Uint8Array(0),
+								error: answer,
+								code: null,
+								exit: null,
+								timings
+							}
+						: {
+								callId: id,
+								output: answer.output,
+								error: answer.ok ? null : answer.error,
+								code: answer.code,
+								exit: answer.exit,
+								timings
+							};
+				this.outcome = outcome;
+				this.#compareWithRecording(outcome);
+				return outcome;
+			}
 		);
-		if (!done) return null;
-		const { id, answer } = done;
-		// The History entry and the Output show the same figures, worked out once from the trace.
-		const timings = this.#record();
-		const outcome: CallOutcome =
-			'kind' in answer
-				? { callId: id, output: new Uint8Array(0), error: answer, code: null, exit: null, timings }
-				: {
-						callId: id,
-						output: answer.output,
-						error: answer.ok ? null : answer.error,
-						code: answer.code,
-						exit: answer.exit,
-						timings
-					};
-		this.outcome = outcome;
-		this.#compareWithRecording(outcome);
-		return outcome;
 	}
 
 	/**
@@ -736,6 +753,10 @@ export class PluginSession {
 			if (message.result.id === this.#answer?.id) this.#answer.resolve(message.result);
 			return;
 		}
+		if (message.type === 'done') {
+			if (message.id === this.#answer?.id) this.#answer.resolve(fullAnswer(message));
+			return;
+		}
 		if (message.type === 'thrown') {
 			if (message.id === this.#answer?.id) this.#answer.reject(new Error(message.message));
 			return;
@@ -896,64 +917,102 @@ export class PluginSession {
 		if (this.#restarting) await this.#replayed();
 		if (this.kvAccess !== 'owned') return null;
 		if (this.beforeRun && !(await this.beforeRun())) return null;
-		const done = await this.#execute<RawCallResult>(call.export, (id) => ({
-			type: 'callRaw',
-			request: { id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) }
-		}));
-		if (!done) return null;
-		const { id, duration, answer } = done;
-		const result = 'kind' in answer ? null : answer.result;
-		const error = 'kind' in answer ? answer : answer.ok ? null : answer.error;
-		this.outcome = {
-			callId: id,
-			output: result?.bytes ?? new Uint8Array(0),
-			error,
-			code: result?.code ?? null,
-			exit: null,
-			timings: this.#record()
-		};
-		return { callId: id, result, error, duration };
+		return this.#execute<RawCallResult, RawOutcome>(
+			call.export,
+			(id) => ({
+				type: 'callRaw',
+				request: { id, export: call.export, inputs: call.inputs, ...(hook ? { hook } : {}) }
+			}),
+			[],
+			null,
+			({ id, duration, answer }) => {
+				const result = 'kind' in answer ? null : answer.result;
+				const error = 'kind' in answer ? answer : answer.ok ? null : answer.error;
+				this.outcome = {
+					callId: id,
+					output: result?.bytes ?? new Uint8Array(0),
+					error,
+					code: result?.code ?? null,
+					exit: null,
+					timings: this.#record()
+				};
+				return { callId: id, result, error, duration };
+			}
+		);
 	}
 
 	/**
 	 * One worker call with `run`'s machinery: a new trace and call id, the timeout and Stop (which terminate
-	 * the worker and restart it), and the streamed events joined with the result's tail. Returns the worker's
-	 * answer, or the timeout/stop error; null when no call could start or a newer one replaced it. The
-	 * request goes on the worker's channel with `transfer`; the answer comes back on it after the call's events
-	 * and KV writes, so nothing is left to wait for. `start` opens the trace when the page writes it (a
-	 * `call`); a raw call's worker sends its own.
+	 * the worker and restart it), and the streamed events joined with the result's tail. `finish` turns the
+	 * worker's answer, or the timeout/stop error, into the caller's result; it resolves null when no call could
+	 * start or a newer one replaced it. The request goes on the worker's channel with `transfer`; the answer
+	 * comes back on it after the call's events and KV writes, so nothing is left to wait for, and the call is
+	 * settled right in that message's event (a Stop or timeout settles it at once too). `start` writes the event that opens the trace
+	 * when the page writes it (a `call`); a raw call's worker sends its own.
 	 */
-	async #execute<R extends CallResult | RawCallResult>(
+	#execute<R extends CallResult | RawCallResult, T>(
 		exportName: string,
 		request: (id: number) => CallMessage,
-		transfer: Transferable[] = [],
-		start: StartEvent | null = null
-	): Promise<{ id: number; duration: number; answer: R | PlaygroundError } | null> {
+		transfer: Transferable[],
+		start: (() => StartEvent) | null,
+		finish: (done: { id: number; duration: number; answer: R | PlaygroundError }) => T
+	): Promise<T | null> {
 		const worker = this.#worker;
-		if (this.status !== 'ready' || !this.#host || !worker) return null;
+		if (this.status !== 'ready' || !this.#host || !worker) return Promise.resolve(null);
 		const id = ++this.#callId;
+		let settle!: (value: T | null) => void;
+		let fail!: (error: unknown) => void;
+		const settled = new Promise<T | null>((resolve, reject) => {
+			settle = resolve;
+			fail = reject;
+		});
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const close = () => {
+			clearTimeout(timer);
+			this.#answer = null;
+			this.#abort = null;
+		};
+		const answered = (answer: R | PlaygroundError) => {
+			close();
+			this.#running = null;
+			if (id !== this.#callId) return settle(null);
+			// After a timeout or Stop, the call resolves once a standby booted meanwhile has taken over.
+			const standby = 'kind' in answer ? this.#standby : null;
+			try {
+				const result = finish(this.#ended(id, t0, answer));
+				if (standby) {
+					const done = () => settle(result);
+					void standby.then(done, done);
+				} else settle(result);
+			} catch (error) {
+				fail(error);
+			}
+		};
+		// The worker answers with an R: the request says which kind of call it is.
+		this.#answer = {
+			id,
+			resolve: answered as (answer: CallResult | RawCallResult) => void,
+			reject: (error) => {
+				close();
+				fail(error);
+			}
+		};
+		this.#abort = answered;
 		// The request goes first: the worker runs the call while the page does its own bookkeeping below,
 		// which then adds nothing to the round trip.
-		const answered = new Promise<R | PlaygroundError>((resolve, reject) => {
-			// The worker answers with an R: the request says which kind of call it is.
-			this.#answer = {
-				id,
-				resolve: resolve as (answer: CallResult | RawCallResult) => void,
-				reject
-			};
-			this.#abort = resolve;
-		});
+		// The start event copies the input's head: before a transfer takes the input away, else after the post.
+		const opening = start && transfer.length > 0 ? start() : null;
 		const t0 = performance.now();
 		try {
 			worker.postMessage(request(id), transfer);
-		} catch (err) {
+		} catch (error) {
 			this.#answer = null;
 			this.#abort = null;
-			throw err;
+			return Promise.reject(error);
 		}
 		this.#live = newTrace(id, { id: this.id, name: this.name }, exportName, Date.now());
 		if (this.sha256) this.#live.module = this.sha256;
-		if (start) appendEvents(this.#live, [start]);
+		if (start) appendEvents(this.#live, [opening ?? start()]);
 		this.trace = this.#live;
 		this.outcome = null;
 		this.notice = null;
@@ -964,7 +1023,7 @@ export class PluginSession {
 		// One timer per call: first for the standby, which only a call that runs on needs, then the timeout.
 		const timeoutMs = this.settings.timeoutMs;
 		const timeUp = () => this.#abort?.(timeoutError(this.#interrupted(exportName)));
-		let timer = setTimeout(
+		timer = setTimeout(
 			() => {
 				const left = timeoutMs - (performance.now() - t0);
 				if (left <= 0) return timeUp();
@@ -973,16 +1032,18 @@ export class PluginSession {
 			},
 			Math.min(STANDBY_AFTER_MS, timeoutMs)
 		);
-		let answer: R | PlaygroundError;
-		try {
-			answer = await answered;
-		} finally {
-			clearTimeout(timer);
-			this.#answer = null;
-			this.#abort = null;
-		}
-		this.#running = null;
-		if (id !== this.#callId) return null;
+		return settled;
+	}
+
+	/**
+	 * Ends the current call's trace with the worker's answer (or the timeout/stop error) and sets the state
+	 * that follows it: ready, or restarting after a timeout or Stop.
+	 */
+	#ended<R extends CallResult | RawCallResult>(
+		id: number,
+		t0: number,
+		answer: R | PlaygroundError
+	): { id: number; duration: number; answer: R | PlaygroundError } {
 		const duration = performance.now() - t0;
 		// The round trip as the person saw it, labelled apart from the worker's own figures.
 		if (this.#live) this.#live.roundTrip = duration;

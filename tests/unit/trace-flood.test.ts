@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { payload } from '../../src/lib/trace/build';
+import { payload, startEvent } from '../../src/lib/trace/build';
 import {
 	STREAM_MAX_BYTES,
 	STREAM_MAX_EVENTS,
 	StreamBudget,
 	eventBytes
 } from '../../src/lib/trace/flood';
-import type { HostEvent, TraceEvent } from '../../src/lib/trace/types';
+import { PREVIEW_LIMIT, type HostEvent, type TraceEvent } from '../../src/lib/trace/types';
 
 const write = (value: Uint8Array): HostEvent => ({
 	type: 'host',
@@ -54,6 +54,24 @@ describe('StreamBudget', () => {
 		let passed = 0;
 		for (let i = 0; i < 1000; i++) if (budget.admit(big)) passed++;
 		expect(passed).toBe(Math.floor(STREAM_MAX_BYTES / eventBytes(big)));
+	});
+
+	it('counts the start event the page writes like one it admits', () => {
+		const input = new Uint8Array(PREVIEW_LIMIT + 100);
+		const admitted = new StreamBudget();
+		expect(admitted.admit(startEvent('run', input))).toBe(true);
+		const counted = new StreamBudget();
+		counted.countStart(Math.min(input.byteLength, PREVIEW_LIMIT));
+		// Both have the same allowance left: the same flood passes the same number of events.
+		const big = write(new Uint8Array(64 * 1024));
+		let a = 0;
+		let b = 0;
+		for (let i = 0; i < 1000; i++) {
+			if (admitted.admit(big)) a++;
+			if (counted.admit(big)) b++;
+		}
+		expect(b).toBe(a);
+		expect(a).toBeLessThan(Math.floor(STREAM_MAX_BYTES / eventBytes(big)));
 	});
 
 	it('always streams the start, the instantiation and failed host calls', () => {

@@ -1,8 +1,18 @@
 // The plugin host worker's own channel carries Comlink's messages and the session's calls and events side
 // by side: each side must tell them apart, or Comlink would answer a call, or a reply would pass for an event.
 import * as Comlink from 'comlink';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCallMessage, isWorkerEvent } from '../../workers/protocol';
+import { fail } from '../../src/lib/errors';
+import { endEvent, startEvent, type CallEnd } from '../../src/lib/trace/build';
+import { PREVIEW_LIMIT } from '../../src/lib/trace/types';
+import {
+	briefAnswer,
+	fullAnswer,
+	isCallMessage,
+	isWorkerEvent,
+	type CallResult
+} from '../../workers/protocol';
 
 /** An endpoint that records what Comlink posts and lets the test deliver messages to it. */
 function recorder() {
@@ -64,7 +74,7 @@ describe("the worker's channel", () => {
 		const request = { id: 1, export: 'run', input: new Uint8Array(0) };
 		expect(isCallMessage({ type: 'call', request })).toBe(true);
 		expect(isCallMessage({ type: 'callRaw', request: { ...request, inputs: [] } })).toBe(true);
-		for (const type of ['answer', 'trace', 'kv', 'phase', 'thrown']) {
+		for (const type of ['answer', 'done', 'trace', 'kv', 'phase', 'thrown']) {
 			expect(isWorkerEvent({ type })).toBe(true);
 			expect(isCallMessage({ type })).toBe(false);
 		}
@@ -72,5 +82,80 @@ describe("the worker's channel", () => {
 			expect(isCallMessage(data)).toBe(false);
 			expect(isWorkerEvent(data)).toBe(false);
 		}
+	});
+});
+
+/** A call's result as the worker writes it: the end event, built from `end`, is the whole tail. */
+function resultOf(id: number, end: CallEnd): CallResult {
+	const base = {
+		id,
+		output: end.output,
+		code: end.code,
+		exit: end.exit,
+		memoryPages: end.memoryPages,
+		tail: [endEvent(end)]
+	};
+	return end.error ? { ...base, ok: false, error: end.error } : { ...base, ok: true };
+}
+
+describe('the answer in brief', () => {
+	const ended = fc.record({
+		output: fc.uint8Array({ maxLength: 300 }),
+		duration: fc.double({ min: 0, max: 1e6, noNaN: true }),
+		inputSize: fc.nat(),
+		memoryPages: fc.option(fc.nat(65_536)),
+		code: fc.constantFrom(null, 0),
+		exit: fc.constant(null),
+		error: fc.constant(null)
+	});
+
+	it('gives the page the same result as the full answer, after a structured clone', () => {
+		fc.assert(
+			fc.property(fc.nat(), ended, (id, end) => {
+				const full = resultOf(id, end);
+				const brief = briefAnswer(full);
+				expect(brief).not.toBeNull();
+				expect(fullAnswer(structuredClone(brief!))).toEqual(structuredClone(full));
+			})
+		);
+	});
+
+	it('keeps an output past the preview limit whole, with its head in the end event', () => {
+		const output = new Uint8Array(PREVIEW_LIMIT + 10).map((_, i) => i % 251);
+		const full = resultOf(3, {
+			output,
+			duration: 1.5,
+			inputSize: 4,
+			memoryPages: 2,
+			code: 0,
+			exit: null,
+			error: null
+		});
+		const rebuilt = fullAnswer(briefAnswer(full)!);
+		expect(rebuilt).toEqual(full);
+		const end = rebuilt.tail[0];
+		expect(end.type === 'end' && end.output?.head.byteLength).toBe(PREVIEW_LIMIT);
+		expect(end.type === 'end' && end.outputSize).toBe(PREVIEW_LIMIT + 10);
+	});
+
+	it('is only for a call that ended well with nothing else to tell', () => {
+		const end: CallEnd = {
+			output: new Uint8Array([1]),
+			duration: 1,
+			inputSize: 1,
+			memoryPages: 1,
+			code: 0,
+			exit: null,
+			error: null
+		};
+		const failed = fail('trap', 'The plugin trapped.', 'Look at the trace.').error;
+		expect(briefAnswer(resultOf(1, { ...end, error: failed, code: 1 }))).toBeNull();
+		expect(briefAnswer(resultOf(1, { ...end, exit: 0 }))).toBeNull();
+		const withLog = resultOf(1, end);
+		withLog.tail.unshift({ type: 'log', t: 0.5, level: 'info', source: 'extism', text: 'hi' });
+		expect(briefAnswer(withLog)).toBeNull();
+		const withStart = resultOf(1, end);
+		withStart.tail.unshift(startEvent('run', new Uint8Array(1)));
+		expect(briefAnswer(withStart)).toBeNull();
 	});
 });

@@ -14,6 +14,47 @@ export function payload(bytes: Uint8Array, limit = PREVIEW_LIMIT): Payload {
 	return { size: bytes.byteLength, head: bytes.slice(0, limit) };
 }
 
+/**
+ * A call's output as its end event keeps it: the output's own bytes when it fits the preview (a message
+ * then carries them once, beside the output), else a copy of its head.
+ */
+export function outputPayload(output: Uint8Array): Payload {
+	return output.byteLength <= PREVIEW_LIMIT
+		? { size: output.byteLength, head: output }
+		: payload(output);
+}
+
+/** What the host knows when a call ends, `duration` ms after it started. */
+export interface CallEnd {
+	output: Uint8Array;
+	duration: number;
+	inputSize: number;
+	memoryPages: number | null;
+	/** The export's raw return code, when the runtime saw one. */
+	code: number | null;
+	/** The WASI exit code, when the module exited or a command's `_start` returned. */
+	exit: number | null;
+	error: PlaygroundError | null;
+}
+
+/** The event that ends a call's trace. */
+export function endEvent(end: CallEnd): EndEvent {
+	const { output, duration, code, exit, error } = end;
+	return {
+		type: 'end',
+		t: duration,
+		status: error ? 'error' : 'ok',
+		output: outputPayload(output),
+		...(error ? { error } : {}),
+		...(code !== null ? { code } : {}),
+		...(exit !== null ? { exit } : {}),
+		duration,
+		inputSize: end.inputSize,
+		outputSize: output.byteLength,
+		memoryPages: end.memoryPages
+	};
+}
+
 /** True when the payload holds every byte, not just a preview. */
 export function isComplete(p: Payload): boolean {
 	return p.head.byteLength === p.size;

@@ -53,6 +53,12 @@ export class StreamBudget {
 	readonly dropped = new Map<string, number>();
 	#warned = false;
 
+	/** Counts the call's start event, which the page writes and which always streams: `bytes` of input. */
+	countStart(bytes: number): void {
+		this.#events++;
+		this.#bytes += bytes;
+	}
+
 	/** Whether `event` is streamed; counts it as dropped otherwise. */
 	admit(event: TraceEvent, bytes = eventBytes(event)): boolean {
 		const vital =
