@@ -411,6 +411,7 @@ class PluginHost implements PluginHostApi {
 		return this.#instantiateInCall(call, info, command);
 	}
 
+	/** `#ready`'s slow path: the instance is made inside the call, as a step of its trace. */
 	async #instantiateInCall(
 		call: ActiveCall,
 		info: ModuleInfo,
@@ -497,32 +498,29 @@ class PluginHost implements PluginHostApi {
 		if (this.#preparing) await this.#preparing;
 		const settings = this.#settings;
 		if (!settings || !this.#info) {
-			return {
-				...noOutput(request.id),
-				...fail('call', 'No plugin is loaded.', 'Load a plugin first.')
-			};
+			return refused(request.id, fail('call', 'No plugin is loaded.', 'Load a plugin first.'));
 		}
 		const traits = this.#traits(this.#info);
 		const exported = traits.exports.get(request.export);
 		if (!exported || exported.kind !== 'function') {
-			return {
-				...noOutput(request.id),
-				...fail(
+			return refused(
+				request.id,
+				fail(
 					'call',
 					`The module has no exported function "${request.export}".`,
 					'Pick one of the functions listed under Exports.'
 				)
-			};
+			);
 		}
 		// A WASI command runs as a program, through the SDK even when it also looks like a raw-ABI module.
 		const command = request.export === COMMAND_EXPORT && traits.command;
 		if (this.#isRaw(this.#info, command)) return this.#callRawAsCall(request, exported);
 		const sig = exported.signature;
 		if (sig && sig.params.length > 0) {
-			return { ...noOutput(request.id), ...fail('call', ...notCallable(request.export, sig)) };
+			return refused(request.id, fail('call', ...notCallable(request.export, sig)));
 		}
 		const tooBig = inputRefusal(request.input.byteLength, settings.memory.maxPages);
-		if (tooBig) return { ...noOutput(request.id), ...fail('limit', tooBig.message, tooBig.hint) };
+		if (tooBig) return refused(request.id, fail('limit', tooBig.message, tooBig.hint));
 		this.#call = this.#begin(request.id);
 		this.#call.inputBytes = request.input.byteLength;
 		this.#call.hostVars = request.hostVars ?? null;
@@ -925,9 +923,17 @@ class PluginHost implements PluginHostApi {
 
 Comlink.expose(new PluginHost(), comlinkEndpoint());
 
-/** A call's result before any output: what a refused call answers, beside its error. */
-function noOutput(id: number) {
-	return { id, output: new Uint8Array(0), code: null, exit: null, memoryPages: null, tail: [] };
+/** What a call refused before it ran answers: no output, and why. */
+function refused(id: number, failure: { ok: false; error: PlaygroundError }): CallResult {
+	return {
+		id,
+		output: new Uint8Array(0),
+		code: null,
+		exit: null,
+		memoryPages: null,
+		tail: [],
+		...failure
+	};
 }
 
 /**

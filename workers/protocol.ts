@@ -155,7 +155,7 @@ export type WorkerEvent =
 	/** A call's answer (its output transferred), after every event and KV write the call made. */
 	| { type: 'answer'; result: CallResult | RawCallResult }
 	/**
-	 * A call's answer in brief, when it ended well with nothing to tell but its output (no code, no exit,
+	 * A call's answer in brief, when it ended well with nothing to tell but its output and code (no exit,
 	 * no event left to send): the page writes the end event from these, so the message stays small.
 	 */
 	| {
@@ -208,7 +208,7 @@ export type BriefAnswer = Extract<WorkerEvent, { type: 'done' }>;
  */
 export function briefAnswer(result: CallResult): BriefAnswer | null {
 	const end = result.tail.length === 1 ? result.tail[0] : null;
-	if (!result.ok || end?.type !== 'end' || result.exit !== null || end.error) return null;
+	if (!result.ok || end?.type !== 'end' || result.exit !== null) return null;
 	return {
 		type: 'done',
 		id: result.id,
@@ -222,17 +222,9 @@ export function briefAnswer(result: CallResult): BriefAnswer | null {
 
 /** A brief answer as the full one: its end event, written here as the worker would, is the whole tail. */
 export function fullAnswer(done: BriefAnswer): CallResult {
-	const { id, output, code, memoryPages } = done;
-	const end = { output, duration: done.duration, inputSize: done.inputSize, memoryPages, code };
-	return {
-		id,
-		output,
-		code,
-		exit: null,
-		memoryPages,
-		tail: [endEvent({ ...end, exit: null, error: null })],
-		ok: true
-	};
+	const { id, output, duration, inputSize, memoryPages, code } = done;
+	const end = endEvent({ output, duration, inputSize, memoryPages, code, exit: null, error: null });
+	return { id, output, code, exit: null, memoryPages, tail: [end], ok: true };
 }
 
 /** What a call is doing: instantiating the plugin (its start code runs), or running the export. */

@@ -944,11 +944,11 @@ export class PluginSession {
 	/**
 	 * One worker call with `run`'s machinery: a new trace and call id, the timeout and Stop (which terminate
 	 * the worker and restart it), and the streamed events joined with the result's tail. `finish` turns the
-	 * worker's answer, or the timeout/stop error, into the caller's result; it resolves null when no call could
-	 * start or a newer one replaced it. The request goes on the worker's channel with `transfer`; the answer
-	 * comes back on it after the call's events and KV writes, so nothing is left to wait for, and the call is
-	 * settled right in that message's event (a Stop or timeout settles it at once too). `start` writes the event that opens the trace
-	 * when the page writes it (a `call`); a raw call's worker sends its own.
+	 * worker's answer, or the timeout/stop error, into the caller's result; the promise is null when no call
+	 * could start or a newer one replaced it. The request goes on the worker's channel with `transfer`; the
+	 * answer comes back on it after the call's events and KV writes, so nothing is left to wait for, and the
+	 * call is settled in that message's own event. `start` writes the event that opens the trace when the
+	 * page writes it (a `call`); a raw call's worker sends its own.
 	 */
 	#execute<R extends CallResult | RawCallResult, T>(
 		exportName: string,
@@ -999,15 +999,14 @@ export class PluginSession {
 		};
 		this.#abort = answered;
 		// The request goes first: the worker runs the call while the page does its own bookkeeping below,
-		// which then adds nothing to the round trip.
-		// The start event copies the input's head: before a transfer takes the input away, else after the post.
+		// which then adds nothing to the round trip. The start event copies the input's head, so it is written
+		// first only when the input is transferred.
 		const opening = start && transfer.length > 0 ? start() : null;
 		const t0 = performance.now();
 		try {
 			worker.postMessage(request(id), transfer);
 		} catch (error) {
-			this.#answer = null;
-			this.#abort = null;
+			close();
 			return Promise.reject(error);
 		}
 		this.#live = newTrace(id, { id: this.id, name: this.name }, exportName, Date.now());

@@ -18,7 +18,7 @@ export function payload(bytes: Uint8Array, limit = PREVIEW_LIMIT): Payload {
  * A call's output as its end event keeps it: the output's own bytes when it fits the preview (a message
  * then carries them once, beside the output), else a copy of its head.
  */
-export function outputPayload(output: Uint8Array): Payload {
+function outputPayload(output: Uint8Array): Payload {
 	return output.byteLength <= PREVIEW_LIMIT
 		? { size: output.byteLength, head: output }
 		: payload(output);
